@@ -1,0 +1,22 @@
+"""Settings: every knob of the server in one place, overridable by BACKPROP_LAB_* variables."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Where the server listens and how large a network a request may carry."""
+
+    model_config = SettingsConfigDict(env_prefix="BACKPROP_LAB_")
+
+    host: str = Field("127.0.0.1", description="Address the server binds to.")
+    port: int = Field(8000, ge=0, le=65535, description="Port the server listens on (0: any free port).")
+    open_browser: bool = Field(True, description="Open the page in a browser when the server starts.")
+    max_layers: int = Field(8, ge=1, description="Most layers a network may have.")
+    max_units: int = Field(64, ge=1, description="Most neurons in one layer.")
+    max_inputs: int = Field(64, ge=1, description="Most input features.")
+    max_samples: int = Field(1024, ge=1, description="Most samples (rows of x) in one request.")
+    max_body_bytes: int = Field(1_048_576, ge=1024, description="Largest request body, in bytes.")
+    torch_threads: int = Field(1, ge=1, description="torch threads per worker process (one is fastest for small nets).")

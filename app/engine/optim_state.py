@@ -1,0 +1,61 @@
+"""Optimizer state in and out of JSON, keyed by parameter name so it survives a request."""
+
+from __future__ import annotations
+
+import torch
+
+from .errors import SpecError
+
+
+def dump_state(name: str, optimizer: torch.optim.Optimizer, names: dict[int, str]) -> dict:
+    """The optimizer's per-parameter state as nested lists, keyed by parameter name."""
+    params = {}
+    for p, state in optimizer.state.items():
+        entry = {}
+        for key, value in state.items():
+            if isinstance(value, torch.Tensor):
+                entry[key] = value.item() if value.dim() == 0 else value.tolist()
+            elif value is not None:
+                entry[key] = value
+        params[names[id(p)]] = entry
+    return {"name": name, "params": params}
+
+
+def load_state(
+    state: dict | None, name: str, optimizer: torch.optim.Optimizer, named: dict[str, torch.Tensor]
+) -> None:
+    """Put a previous response's optimizer state back into a fresh optimizer."""
+    if not state:
+        return
+    loc = ("body", "optimizer_state")
+    if state.get("name") != name:
+        raise SpecError(loc + ("name",), f"state is for optimizer {state.get('name')!r}, not {name!r}: omit it to start fresh")
+    params = state.get("params")
+    if not isinstance(params, dict):
+        raise SpecError(loc + ("params",), "must be an object keyed by parameter name")
+    for pname, entry in params.items():
+        p = named.get(pname)
+        if p is None or not p.requires_grad:
+            continue  # a parameter that is now frozen or gone keeps no state
+        if not isinstance(entry, dict):
+            raise SpecError(loc + ("params", pname), "must be an object")
+        loaded = {}
+        for key, value in entry.items():
+            try:
+                if key == "step":
+                    loaded[key] = torch.tensor(float(value), dtype=torch.float32)
+                else:
+                    t = torch.tensor(value, dtype=p.dtype)
+                    if t.shape != p.shape:
+                        raise SpecError(
+                            loc + ("params", pname, key),
+                            f"shape {list(t.shape)} does not match the parameter's {list(p.shape)}: "
+                            "omit optimizer_state after changing the network",
+                        )
+                    loaded[key] = t
+            except (TypeError, ValueError) as exc:
+                if isinstance(exc, SpecError):
+                    raise
+                raise SpecError(loc + ("params", pname, key), f"not a number array: {exc}") from None
+        if loaded:
+            optimizer.state[p] = loaded

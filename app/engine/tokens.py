@@ -1,0 +1,107 @@
+"""Formula tokens: a flat list the page renders as MathML and the server renders as text.
+
+A `sym` token carries its value `v`, so one list gives both the formula in symbols and the
+same formula with the numbers substituted. `ref` names the diagram element it lives in.
+"""
+
+from __future__ import annotations
+
+import math
+
+_SUB = str.maketrans("0123456789,()+-", "₀₁₂₃₄₅₆₇₈₉‚₍₎₊₋")
+_SUP = str.maketrans("0123456789,()+-out", "⁰¹²³⁴⁵⁶⁷⁸⁹˒⁽⁾⁺⁻ᵒᵘᵗ")
+
+
+def sym(s: str, v: float | None = None, sub: str | None = None, sup: str | None = None, ref: str | None = None) -> dict:
+    """A symbol such as w₀ᵒᵘᵗ standing for the value v."""
+    return {"t": "sym", "s": s, "sub": sub, "sup": sup, "v": v, "ref": ref}
+
+
+def op(s: str) -> dict:
+    """An operator or bracket: + − · / ( ) ² √ Σ."""
+    return {"t": "op", "s": s}
+
+
+def num(v: float) -> dict:
+    """A constant that reads the same in symbols and in numbers."""
+    return {"t": "num", "v": v}
+
+
+def fn(name: str) -> dict:
+    """A function name applied to what follows in brackets, e.g. σ or log."""
+    return {"t": "fn", "s": name}
+
+
+def d(of: dict, wrt: dict, v: float | None = None, ref: str | None = None) -> dict:
+    """The partial derivative ∂of/∂wrt, with its value."""
+    return {"t": "d", "of": of, "wrt": wrt, "v": v, "ref": ref}
+
+
+def fmt(v) -> str:
+    """A number as the page shows it: 4 decimals, or 4 significant digits when tiny or huge."""
+    if isinstance(v, str):
+        return v
+    if v != v:
+        return "NaN"
+    if math.isinf(v):
+        return "∞" if v > 0 else "−∞"
+    if v == 0:
+        return "0.0"
+    a = abs(v)
+    if 1e-3 <= a < 1e5:
+        text = f"{v:.4f}".rstrip("0")
+        text = text + "0" if text.endswith(".") else text
+    else:
+        text = f"{v:.3e}"
+    return text.replace("-", "−")
+
+
+def symbol_text(t: dict) -> str:
+    """A symbol token as plain text, e.g. w₀ᵒᵘᵗ."""
+    text = t["s"]
+    if t.get("sub"):
+        text += t["sub"].translate(_SUB)
+    if t.get("sup"):
+        sup = t["sup"]
+        mapped = sup.translate(_SUP)
+        text += mapped if all(c in "0123456789,()+-out" for c in sup) else f"^({sup})"
+    return text
+
+
+def fmt_const(v: float) -> str:
+    """A constant of a formula: 2, 1, 0.25 (no trailing .0 on whole numbers)."""
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e6:
+        return str(int(v)).replace("-", "−")
+    return fmt(v)
+
+
+def _token_text(t: dict, numeric: bool, bare: bool) -> str:
+    kind = t["t"]
+    if kind in ("op", "fn", "text"):
+        return t["s"]
+    if kind == "num" or (numeric and kind in ("sym", "d")):
+        v = t["v"]
+        text = fmt_const(v) if kind == "num" else fmt(v)
+        # a negative number after an operator is bracketed: 0.3·(−1.1)
+        return f"({text})" if (not bare and isinstance(v, float) and v < 0) else text
+    if kind == "d":
+        return f"∂{symbol_text(t['of'])}/∂{symbol_text(t['wrt'])}"
+    return symbol_text(t)
+
+
+_SPACED = {"+", "−", "=", "←", "/"}
+
+
+def text(tokens: list[dict], numeric: bool = False) -> str:
+    """Tokens as one line of plain text, symbols or their numbers."""
+    out = []
+    prev = None
+    for t in tokens:
+        bare = prev is None or (prev["t"] == "op" and prev["s"] in ("(", "[", "√"))
+        piece = _token_text(t, numeric, bare)
+        prev = t
+        if t["t"] == "op" and t["s"] in _SPACED:
+            out.append(f" {piece} ")
+        else:
+            out.append(piece)
+    return "".join(out)

@@ -1,0 +1,188 @@
+"""The trace: the ordered steps the player shows, forward and loss phases here.
+
+Each step names what it is about, gives its formula as tokens (symbols that carry their
+values) and the value torch computed. The backward and update phases are built in
+trace_backward.py and trace_update.py from the same captured numbers.
+"""
+
+from __future__ import annotations
+
+from . import tokens as tk
+from .notation import Notation
+from .registry import ACTIVATIONS
+
+
+def _refs(tokens: list[dict], seen: dict) -> None:
+    for t in tokens:
+        ref = t.get("ref")
+        if ref:
+            seen[ref] = None
+
+
+def make_step(phase, kind, layer, unit, sample, target, lhs, forms, value, *, col=None,
+              contribution=None, factors=None, terms=None, rel="=", text="") -> dict:
+    """One trace step, with its refs and plain-text formula derived from its tokens."""
+    seen: dict = {target: None}
+    _refs(lhs, seen)
+    for form in forms:
+        _refs(form, seen)
+    shown = contribution if contribution is not None else value
+    return {
+        "i": 0, "phase": phase, "kind": kind, "layer": layer, "unit": unit, "col": col,
+        "sample": sample, "target": target, "refs": list(seen), "rel": rel,
+        "lhs": lhs, "forms": forms, "value": value, "contribution": contribution,
+        "factors": factors, "terms": terms,
+        "formula": tk.text(lhs) + f" {rel} " + " = ".join(tk.text(f) for f in forms),
+        "substituted": tk.text(forms[-1], numeric=True) + " = " + tk.fmt(shown),
+        "text": text,
+    }
+
+
+class TraceContext:
+    """What every phase of the trace reads: the request, the captured numbers, the notation."""
+
+    def __init__(self, req, cap) -> None:
+        self.req = req
+        self.cap = cap
+        self.spec = req.network
+        self.n = req.trace_sample
+        self.N = len(req.x)
+        self.L = len(self.spec.layers)
+        self.K = self.spec.layers[-1].units
+        self.note = Notation(self.L, self.K)
+
+    def a(self, layer: int) -> list[float]:
+        """Values of layer `layer` (0 = inputs) for the traced sample."""
+        return self.cap.x[self.n] if layer == 0 else self.cap.post[layer - 1][self.n]
+
+    def identity(self, layer: int) -> bool:
+        return self.spec.layers[layer - 1].activation == "identity"
+
+    def node(self, layer: int, unit: int, v=None) -> dict:
+        """The quantity a layer's weights feed: s, or z itself when φ is the identity."""
+        if self.identity(layer):
+            return self.note.z(layer, unit, v)
+        return self.note.s(layer, unit, v)
+
+
+def forward_steps(ctx: TraceContext) -> list[dict]:
+    """Per neuron: the weighted sum with its terms, then φ."""
+    steps = []
+    note, n = ctx.note, ctx.n
+    for layer in range(1, ctx.L + 1):
+        spec = ctx.spec.layers[layer - 1]
+        W, B = ctx.cap.weights[layer - 1], ctx.cap.biases[layer - 1]
+        a = ctx.a(layer - 1)
+        pre, post = ctx.cap.pre[layer - 1][n], ctx.cap.post[layer - 1][n]
+        info = ACTIVATIONS[spec.activation]
+        for i in range(spec.units):
+            form = []
+            for j, aj in enumerate(a):
+                form += [note.w(layer, i, j, W[i][j]), tk.op("·"), note.z(layer - 1, j, aj), tk.op("+")]
+            form.append(note.b(layer, i, B[i]))
+            steps.append(make_step(
+                "forward", "weighted_sum", layer, i, n, f"L{layer}N{i}", [ctx.node(layer, i)], [form],
+                pre[i], terms=[[W[i][j], aj] for j, aj in enumerate(a)] + [[B[i]]],
+                text=f"Weighted sum of neuron {i} in layer {layer}: each input times its weight, plus the bias β.",
+            ))
+        if spec.activation == "identity":
+            continue
+        for i in range(spec.units):
+            if spec.activation == "softmax":
+                form = [tk.fn("exp"), tk.op("("), note.s(layer, i, pre[i]), tk.op(")"), tk.op("/"), tk.op("(")]
+                for k in range(spec.units):
+                    form += [tk.fn("exp"), tk.op("("), note.s(layer, k, pre[k]), tk.op(")"), tk.op("+")]
+                form[-1] = tk.op(")")
+            else:
+                form = [tk.fn(info.symbol), tk.op("("), note.s(layer, i, pre[i]), tk.op(")")]
+            steps.append(make_step(
+                "forward", "activation", layer, i, n, f"L{layer}N{i}", [note.z(layer, i)], [form], post[i],
+                text=f"The activation φ = {info.symbol} turns the weighted sum into the neuron's output.",
+            ))
+    return steps
+
+
+def _sample_y(ctx: TraceContext, sample: int, k: int, y) -> dict:
+    t = ctx.note.y(k, y)
+    if ctx.N > 1:
+        t["sup"] = f"({sample})"
+    if sample != ctx.n:
+        t["ref"] = None
+    return t
+
+
+def _sample_z(ctx: TraceContext, sample: int, k: int, v) -> dict:
+    t = ctx.note.z(ctx.L, k, v)
+    if ctx.N > 1:
+        t["sup"] = f"({sample})"
+    if sample != ctx.n:
+        t["ref"] = None
+    return t
+
+
+_MAX_LOSS_TERMS = 8
+
+
+def _loss_term(ctx: TraceContext, sample: int, k: int) -> list[dict]:
+    loss = ctx.spec.loss
+    yhat = ctx.cap.post[-1][sample][k]
+    if loss == "cross_entropy":
+        label = ctx.cap.y[sample]
+        p = tk.sym("p", ctx.cap.probabilities[sample][label], sub=str(label),
+                   sup=f"({sample})" if ctx.N > 1 else None, ref=f"L{ctx.L}N{label}" if sample == ctx.n else None)
+        return [tk.fn("log"), tk.op("("), p, tk.op(")")]
+    y = ctx.cap.y[sample][k]
+    zt, yt = _sample_z(ctx, sample, k, yhat), _sample_y(ctx, sample, k, y)
+    if loss == "bce":
+        return [yt, tk.op("·"), tk.fn("log"), tk.op("("), zt, tk.op(")"), tk.op("+"), tk.op("("), tk.num(1.0),
+                tk.op("−"), yt, tk.op(")"), tk.op("·"), tk.fn("log"), tk.op("("), tk.num(1.0), tk.op("−"),
+                zt, tk.op(")")]
+    return [tk.op("("), zt, tk.op("−"), yt, tk.op(")"), tk.op("²")]
+
+
+def loss_step(ctx: TraceContext) -> dict:
+    """L as the loss module computes it, every term written out when there are few."""
+    loss = ctx.spec.loss
+    pairs = [(s, 0) for s in range(ctx.N)] if loss == "cross_entropy" else [
+        (s, k) for s in range(ctx.N) for k in range(ctx.K)]
+    count = len(pairs)
+    if count > _MAX_LOSS_TERMS:  # the traced sample's terms, then an ellipsis
+        pairs = [p for p in pairs if p[0] == ctx.n]
+    body = []
+    for s, k in pairs:
+        term = _loss_term(ctx, s, k)
+        body += ([tk.op("[")] + term + [tk.op("]")]) if loss == "bce" and len(pairs) > 1 else term
+        body.append(tk.op("+"))
+    body = body[:-1] + ([tk.op("+"), tk.op("…")] if len(pairs) < count else [])
+    form = []
+    if loss in ("bce", "cross_entropy"):
+        form.append(tk.op("−"))
+    if loss != "sse" and count > 1:
+        form += [tk.num(1.0 / count), tk.op("·"), tk.op("(")] + body + [tk.op(")")]
+    elif loss in ("bce", "cross_entropy") and len(body) > 4:
+        form += [tk.op("(")] + body + [tk.op(")")]
+    else:
+        form += body
+    words = {
+        "mse": "mean squared error (torch.nn.MSELoss)",
+        "sse": "sum of squared errors (MSELoss with reduction='sum')",
+        "bce": "binary cross-entropy (torch.nn.BCELoss)",
+        "cross_entropy": "cross-entropy of the softmax probabilities p (torch.nn.CrossEntropyLoss)",
+    }[loss]
+    return make_step("loss", "loss", None, None, ctx.n, "loss", [ctx.note.loss()], [form], ctx.cap.loss,
+                     text=f"The loss L compares the prediction ŷ with the truth y: {words}, over {count} term(s).")
+
+
+def build_trace(req, cap, state_before, state_after) -> list[dict]:
+    """All four phases in order, each step numbered."""
+    from .trace_backward import backward_steps
+    from .trace_update import update_steps
+
+    ctx = TraceContext(req, cap)
+    steps = forward_steps(ctx)
+    steps.append(loss_step(ctx))
+    steps += backward_steps(ctx)
+    steps += update_steps(ctx, state_before, state_after)
+    for i, step in enumerate(steps):
+        step["i"] = i
+    return steps

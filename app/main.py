@@ -1,0 +1,39 @@
+"""create_app(): the FastAPI application, its routers, static files and limits."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from . import __version__
+from .bodylimit import BodyLimitMiddleware
+from .config import Settings
+from .main_paths import resource_dir
+from .routes import api, pages
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The Backprop Lab application for these settings."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        import torch  # heavy: imported when the server starts, not at import time
+
+        torch.set_num_threads(settings.torch_threads)
+        yield
+
+    app = FastAPI(
+        title="Backprop Lab",
+        version=__version__,
+        description="Forward pass, loss, backward pass and optimizer step of a small network, "
+        "computed by PyTorch with every number returned.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=resource_dir("static")), name="static")
+    return app
