@@ -67,4 +67,4 @@ class Notation:
 
 
 def _bare(t: dict) -> dict:
-    return {"t": "sym", "s": t["s"], "sub": t.get("sub"), "sup": t.get("sup")}
+    return tk.sym(t["s"], sub=t.get("sub"), sup=t.get("sup"))

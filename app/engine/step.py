@@ -120,10 +120,7 @@ def run_step(req: StepRequest) -> dict:
         "trace_sample": req.trace_sample,
         "dtype": req.dtype,
     }
-    diverged = not all(
-        is_finite(t)
-        for t in [loss.detach(), x.grad, *(p.detach() for p in named.values())]
-        + [s.grad for s, _ in captured]
-    )
+    checked = [loss.detach(), x.grad, *(p.detach() for p in named.values()), *(s.grad for s, _ in captured)]
+    diverged = not is_finite(torch.cat([t.reshape(-1) for t in checked]))
     response["diverged"] = diverged
     return finite_or_text(response) if diverged else response

@@ -7,14 +7,24 @@ same formula with the numbers substituted. `ref` names the diagram element it li
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 _SUB = str.maketrans("0123456789,()+-", "₀₁₂₃₄₅₆₇₈₉‚₍₎₊₋")
 _SUP = str.maketrans("0123456789,()+-out", "⁰¹²³⁴⁵⁶⁷⁸⁹˒⁽⁾⁺⁻ᵒᵘᵗ")
 
 
 def sym(s: str, v: float | None = None, sub: str | None = None, sup: str | None = None, ref: str | None = None) -> dict:
-    """A symbol such as w₀ᵒᵘᵗ standing for the value v."""
-    return {"t": "sym", "s": s, "sub": sub, "sup": sup, "v": v, "ref": ref}
+    """A symbol such as w₀ᵒᵘᵗ standing for the value v (keys left out when empty: smaller JSON)."""
+    t = {"t": "sym", "s": s}
+    if sub is not None:
+        t["sub"] = sub
+    if sup is not None:
+        t["sup"] = sup
+    if v is not None:
+        t["v"] = v
+    if ref is not None:
+        t["ref"] = ref
+    return t
 
 
 def op(s: str) -> dict:
@@ -34,7 +44,12 @@ def fn(name: str) -> dict:
 
 def d(of: dict, wrt: dict, v: float | None = None, ref: str | None = None) -> dict:
     """The partial derivative ∂of/∂wrt, with its value."""
-    return {"t": "d", "of": of, "wrt": wrt, "v": v, "ref": ref}
+    t = {"t": "d", "of": of, "wrt": wrt}
+    if v is not None:
+        t["v"] = v
+    if ref is not None:
+        t["ref"] = ref
+    return t
 
 
 def fmt(v) -> str:
@@ -56,16 +71,20 @@ def fmt(v) -> str:
     return text.replace("-", "−")
 
 
-def symbol_text(t: dict) -> str:
-    """A symbol token as plain text, e.g. w₀ᵒᵘᵗ."""
-    text = t["s"]
-    if t.get("sub"):
-        text += t["sub"].translate(_SUB)
-    if t.get("sup"):
-        sup = t["sup"]
+@lru_cache(maxsize=4096)
+def _symbol_text(s: str, sub: str | None, sup: str | None) -> str:
+    text = s
+    if sub:
+        text += sub.translate(_SUB)
+    if sup:
         mapped = sup.translate(_SUP)
         text += mapped if all(c in "0123456789,()+-out" for c in sup) else f"^({sup})"
     return text
+
+
+def symbol_text(t: dict) -> str:
+    """A symbol token as plain text, e.g. w₀ᵒᵘᵗ."""
+    return _symbol_text(t["s"], t.get("sub"), t.get("sup"))
 
 
 def fmt_const(v: float) -> str:
@@ -80,7 +99,7 @@ def _token_text(t: dict, numeric: bool, bare: bool) -> str:
     if kind in ("op", "fn", "text"):
         return t["s"]
     if kind == "num" or (numeric and kind in ("sym", "d")):
-        v = t["v"]
+        v = t.get("v")
         text = fmt_const(v) if kind == "num" else fmt(v)
         # a negative number after an operator is bracketed: 0.3·(−1.1)
         return f"({text})" if (not bare and isinstance(v, float) and v < 0) else text

@@ -97,7 +97,7 @@ def _grad_post_step(ctx: TraceContext, layer: int, i: int) -> dict:
 
 
 def _bare(t: dict) -> dict:
-    return {"t": "sym", "s": t["s"], "sub": t.get("sub"), "sup": t.get("sup")}
+    return tk.sym(t["s"], sub=t.get("sub"), sup=t.get("sup"))
 
 
 def _param_steps(ctx: TraceContext, layer: int, out_forms: dict) -> list[dict]:
