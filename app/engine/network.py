@@ -50,13 +50,22 @@ def _default_init(spec: NetworkSpec) -> list[nn.Linear]:
         return [nn.Linear(f, layer.units) for f, layer in zip(_fan_ins(spec), spec.layers)]
 
 
+def _linear(weight: nn.Parameter, bias: nn.Parameter) -> nn.Linear:
+    """A real nn.Linear holding these parameters; its random init is skipped (the spec has the numbers)."""
+    linear = nn.Linear.__new__(nn.Linear)
+    nn.Module.__init__(linear)
+    linear.out_features, linear.in_features = weight.shape
+    linear.weight = weight
+    linear.bias = bias
+    return linear
+
+
 def build_network(spec: NetworkSpec, dtype: torch.dtype) -> MLP:
     """A real MLP of nn.Linear and activation modules with the spec's weights and biases."""
     needs_init = any(layer.weights is None or layer.biases is None for layer in spec.layers)
     initial = _default_init(spec) if needs_init else None
     linears = []
     for k, (fan_in, layer) in enumerate(zip(_fan_ins(spec), spec.layers)):
-        linear = nn.Linear(fan_in, layer.units, device="meta")
         if layer.weights is not None:
             weight = torch.tensor(layer.weights, dtype=dtype)
         else:
@@ -65,9 +74,8 @@ def build_network(spec: NetworkSpec, dtype: torch.dtype) -> MLP:
             bias = torch.tensor(layer.biases, dtype=dtype)
         else:
             bias = initial[k].bias.detach().to(dtype)
-        linear.weight = nn.Parameter(weight, requires_grad=not layer.freeze_weights)
-        linear.bias = nn.Parameter(bias, requires_grad=not layer.freeze_biases)
-        linears.append(linear)
+        linears.append(_linear(nn.Parameter(weight, requires_grad=not layer.freeze_weights),
+                               nn.Parameter(bias, requires_grad=not layer.freeze_biases)))
     activations = [ACTIVATIONS[layer.activation].make(layer.negative_slope) for layer in spec.layers]
     return MLP(linears, activations)
 

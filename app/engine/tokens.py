@@ -94,33 +94,33 @@ def fmt_const(v: float) -> str:
     return fmt(v)
 
 
-def _token_text(t: dict, numeric: bool, bare: bool) -> str:
-    kind = t["t"]
-    if kind in ("op", "fn", "text"):
-        return t["s"]
-    if kind == "num" or (numeric and kind in ("sym", "d")):
-        v = t.get("v")
-        text = fmt_const(v) if kind == "num" else fmt(v)
-        # a negative number after an operator is bracketed: 0.3·(−1.1)
-        return f"({text})" if (not bare and isinstance(v, float) and v < 0) else text
-    if kind == "d":
-        return f"∂{symbol_text(t['of'])}/∂{symbol_text(t['wrt'])}"
-    return symbol_text(t)
-
-
 _SPACED = {"+", "−", "=", "←", "/"}
+_OPENERS = {"(", "[", "√"}
 
 
 def text(tokens: list[dict], numeric: bool = False) -> str:
-    """Tokens as one line of plain text, symbols or their numbers."""
+    """Tokens as one line of plain text, symbols or their numbers.
+
+    A negative number after an operator is bracketed, 0.3·(−1.1); a leading minus stays unary.
+    """
     out = []
-    prev = None
+    bare = True  # at the start, or right after an opening bracket
     for t in tokens:
-        bare = prev is None or (prev["t"] == "op" and prev["s"] in ("(", "[", "√"))
-        piece = _token_text(t, numeric, bare)
-        prev = t
-        if t["t"] == "op" and t["s"] in _SPACED:
-            out.append(f" {piece} ")
+        kind = t["t"]
+        if kind == "op":
+            s = t["s"]
+            out.append(f" {s} " if s in _SPACED and not (bare and s == "−") else s)
+            bare = s in _OPENERS
+            continue
+        if kind == "fn" or kind == "text":
+            out.append(t["s"])
+        elif kind == "num" or numeric:
+            v = t.get("v")
+            piece = fmt_const(v) if kind == "num" else fmt(v)
+            out.append(f"({piece})" if not bare and v.__class__ is float and v < 0 else piece)
+        elif kind == "d":
+            out.append(f"∂{symbol_text(t['of'])}/∂{symbol_text(t['wrt'])}")
         else:
-            out.append(piece)
+            out.append(_symbol_text(t["s"], t.get("sub"), t.get("sup")))
+        bare = False
     return "".join(out)
