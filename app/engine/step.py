@@ -120,7 +120,13 @@ def run_step(req: StepRequest) -> dict:
         "trace_sample": req.trace_sample,
         "dtype": req.dtype,
     }
-    checked = [loss.detach(), x.grad, *(p.detach() for p in named.values()), *(s.grad for s, _ in captured)]
+    # Every tensor a number of the response comes from: orjson would write a stray inf as null.
+    checked = [loss.detach(), x.grad, *(p.detach() for p in named.values()),
+               *(p.grad for p in named.values() if p.grad is not None),
+               *(t.detach() for pair in captured for t in pair),
+               *(t.grad for pair in captured for t in pair if t.grad is not None)]
+    if optimizer is not None:
+        checked += [v for st in optimizer.state.values() for v in st.values() if isinstance(v, torch.Tensor)]
     diverged = not is_finite(torch.cat([t.reshape(-1) for t in checked]))
     response["diverged"] = diverged
     return finite_or_text(response) if diverged else response
