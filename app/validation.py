@@ -33,6 +33,9 @@ def limit_errors(req: StepRequest, settings: Settings) -> list[dict]:
     return errors
 
 
+_MAX_SEED = 2**64 - 1
+
+
 def _network_errors(req: StepRequest) -> list[dict]:
     errors = []
     net = req.network
@@ -51,6 +54,8 @@ def _network_errors(req: StepRequest) -> list[dict]:
         if layer.activation == "softmax" and layer.units < 2:
             errors.append(_err(loc + ("activation",), "softmax needs at least 2 units"))
         fan_in = layer.units
+    if net.seed > _MAX_SEED:  # torch.manual_seed takes a 64-bit seed
+        errors.append(_err(("network", "seed"), f"must be at most {_MAX_SEED} (2^64 − 1), the largest seed torch takes"))
     last = net.layers[-1]
     if net.loss == "bce" and last.activation != "sigmoid":
         errors.append(_err(("network", "loss"), "bce needs a sigmoid output layer (ŷ in (0, 1)); "

@@ -6,6 +6,9 @@ import torch
 
 from .errors import SpecError
 
+# The per-parameter state each optimizer keeps (torch.optim's keys); anything else is refused.
+STATE_KEYS = {"sgd": {"momentum_buffer"}, "adam": {"step", "exp_avg", "exp_avg_sq"}}
+
 
 def dump_state(name: str, optimizer: torch.optim.Optimizer, names: dict[int, str]) -> dict:
     """The optimizer's per-parameter state as nested lists, keyed by parameter name."""
@@ -39,13 +42,27 @@ def load_state(
             continue  # a parameter that is now frozen or gone keeps no state
         if not isinstance(entry, dict):
             raise SpecError(loc + ("params", pname), "must be an object")
+        unknown = set(entry) - STATE_KEYS[name]
+        if unknown:
+            raise SpecError(loc + ("params", pname, sorted(unknown)[0]), f"not a {name} state key; "
+                            f"expected {sorted(STATE_KEYS[name])}")
+        missing = STATE_KEYS[name] - set(entry) if name == "adam" and entry else set()
+        if missing:  # Adam reads all three at once: a partial state would crash its step
+            raise SpecError(loc + ("params", pname), f"missing {sorted(missing)}: Adam's state has step, exp_avg "
+                            "and exp_avg_sq")
         loaded = {}
         for key, value in entry.items():
             try:
                 if key == "step":
-                    loaded[key] = torch.tensor(float(value), dtype=torch.float32)
+                    step = float(value)
+                    if not (step >= 0 and step.is_integer() and step < 2**24):
+                        raise SpecError(loc + ("params", pname, key), f"must be a whole number of steps in 0..{2**24 - 1}, got {value!r}")
+                    loaded[key] = torch.tensor(step, dtype=torch.float32)
                 else:
                     t = torch.tensor(value, dtype=p.dtype)
+                    if not bool(torch.isfinite(t).all()) or (key == "exp_avg_sq" and bool((t < 0).any())):
+                        raise SpecError(loc + ("params", pname, key), "must hold finite numbers"
+                                        + (" >= 0" if key == "exp_avg_sq" else ""))
                     if t.shape != p.shape:
                         raise SpecError(
                             loc + ("params", pname, key),

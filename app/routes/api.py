@@ -2,22 +2,55 @@
 
 from __future__ import annotations
 
+import math
+
 import orjson
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from fastapi.routing import APIRoute
 
 from .. import __version__
 from ..schemas import Health, PresetSummary, StepRequest, StepResponse
 from ..validation import request_errors
 from .deps import SettingsDep
 
-router = APIRouter(prefix="/api", tags=["api"])
-
-
-def _json(content) -> Response:
+def _json(content, status_code: int = 200) -> Response:
     # orjson: FastAPI's default encoder costs more than the torch step on a large trace.
-    return Response(orjson.dumps(content), media_type="application/json")
+    return Response(orjson.dumps(content), status_code=status_code, media_type="application/json")
+
+
+def _named(value):
+    """NaN and ±Infinity (which a 422 echoes from the request) as their names; JSON has no such numbers."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {k: _named(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_named(v) for v in value]
+    return value
+
+
+class _Route(APIRoute):
+    """A route whose 422 stays valid JSON when the request held NaN or Infinity.
+
+    FastAPI's own handler echoes the offending input and its JSON encoder refuses NaN: a 500.
+    """
+
+    def get_route_handler(self):
+        handler = super().get_route_handler()
+
+        async def route_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except RequestValidationError as exc:
+                return _json({"detail": _named(jsonable_encoder(exc.errors()))}, status_code=422)
+
+        return route_handler
+
+
+router = APIRouter(prefix="/api", tags=["api"], route_class=_Route)
 
 
 @router.post("/step", response_model=StepResponse)

@@ -1,0 +1,349 @@
+"""Every bad request is a 422 naming the field and the problem; an overflow is a 200. Never a 500."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+
+import pytest
+
+from conftest import app_client
+from helpers import is_non_finite, step, strict_json
+
+from app.bodylimit import BodyLimitMiddleware
+
+
+def _errors(r, loc: list | None = None) -> list[dict]:
+    """The 422's error list; with `loc`, assert one error is at exactly that path."""
+    assert r.status_code == 422, (r.status_code, r.text[:500])
+    detail = r.json()["detail"]
+    assert isinstance(detail, list) and detail
+    if loc is not None:
+        locs = [e["loc"] for e in detail]
+        assert loc in locs, locs
+    return detail
+
+
+def _msg(r, loc: list) -> str:
+    return next(e["msg"] for e in _errors(r, loc) if e["loc"] == loc)
+
+
+def _with(req: dict, path: str, value) -> dict:
+    """A deep copy of req with the value at a dotted path (numbers index lists) replaced."""
+    out = copy.deepcopy(req)
+    *parents, last = [int(p) if p.isdigit() else p for p in path.split(".")]
+    node = out
+    for p in parents:
+        node = node[p]
+    node[last] = value
+    return out
+
+
+def _net(layers: int = 1, units: int = 1, inputs: int = 1, samples: int = 1) -> dict:
+    """A request with the given sizes, weights left to the seed."""
+    return {
+        "network": {"inputs": inputs, "layers": [{"units": units, "activation": "tanh"}] * (layers - 1)
+                    + [{"units": 1, "activation": "identity"}], "loss": "mse"},
+        "x": [[0.5] * inputs for _ in range(samples)],
+        "y": [[0.0] for _ in range(samples)],
+    }
+
+
+# ---- limits ---------------------------------------------------------------------------------
+
+SMALL = {"max_layers": 2, "max_units": 3, "max_inputs": 4, "max_samples": 5}
+
+
+@pytest.fixture(scope="module")
+def small():
+    with app_client(**SMALL) as c:
+        yield c
+
+
+@pytest.mark.parametrize("field, request_, loc, limit", [
+    ("max_layers", _net(layers=3), ["body", "network", "layers"], "at most 2 layers"),
+    ("max_units", _net(layers=2, units=4), ["body", "network", "layers", 0, "units"], "at most 3 units"),
+    ("max_inputs", _net(inputs=5), ["body", "network", "inputs"], "at most 4 inputs"),
+    ("max_samples", _net(samples=6), ["body", "x"], "at most 5 samples"),
+])
+def test_a_request_beyond_a_configured_limit_is_422_naming_the_field_and_the_limit(small, field, request_, loc, limit):
+    msg = _msg(small.post("/api/step", json=request_), loc)
+    assert limit in msg and field in msg and f"BACKPROP_LAB_{field.upper()}" in msg
+
+
+@pytest.mark.parametrize("request_", [_net(layers=2), _net(layers=2, units=3), _net(inputs=4), _net(samples=5)])
+def test_a_request_at_a_configured_limit_is_served(small, request_):
+    step(small, request_)
+
+
+@pytest.mark.parametrize("request_, loc, limit", [
+    (_net(layers=9), ["body", "network", "layers"], "at most 8 layers"),
+    (_net(layers=2, units=65), ["body", "network", "layers", 0, "units"], "at most 64 units"),
+    (_net(inputs=65), ["body", "network", "inputs"], "at most 64 inputs"),
+    (_net(samples=1025), ["body", "x"], "at most 1024 samples"),
+])
+def test_the_default_limits_are_8_layers_64_units_64_inputs_1024_samples(client, request_, loc, limit):
+    assert limit in _msg(client.post("/api/step", json=request_), loc)
+
+
+def test_the_default_limits_themselves_are_served(client):
+    step(client, _net(layers=8, units=64, inputs=64, samples=2))
+    step(client, _net(samples=1024))
+
+
+def test_a_body_over_max_body_bytes_with_content_length_is_422():
+    with app_client(max_body_bytes=2048) as c:
+        body = json.dumps(_net(samples=200)).encode()
+        assert len(body) > 2048
+        r = c.post("/api/step", content=body, headers={"content-type": "application/json"})
+        msg = _msg(r, ["body"])
+        assert "2048 bytes" in msg and "max_body_bytes" in msg
+        step(c, _net(samples=2))  # a small body still passes
+
+
+def test_a_chunked_body_over_max_body_bytes_is_422():
+    with app_client(max_body_bytes=2048) as c:
+        body = json.dumps(_net(samples=200)).encode()
+        chunks = (body[i:i + 500] for i in range(0, len(body), 500))  # no Content-Length: streamed
+        r = c.post("/api/step", content=chunks, headers={"content-type": "application/json"})
+        assert "max_body_bytes" in _msg(r, ["body"])
+        small = json.dumps(_net(samples=2)).encode()
+        r = c.post("/api/step", content=iter([small[:50], small[50:]]), headers={"content-type": "application/json"})
+        assert r.status_code == 200
+
+
+def test_the_body_limit_cuts_an_endless_stream_without_reading_it_all():
+    calls = {"app": 0, "received": 0}
+
+    async def app(scope, receive, send):
+        calls["app"] += 1
+
+    async def receive():
+        calls["received"] += 1
+        return {"type": "http.request", "body": b"x" * 1000, "more_body": True}  # never ends
+
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "headers": [(b"transfer-encoding", b"chunked")]}
+    asyncio.run(BodyLimitMiddleware(app, max_bytes=4096)(scope, receive, send))
+    assert calls == {"app": 0, "received": 5}
+    assert sent[0]["status"] == 422
+    assert "max_body_bytes" in json.loads(sent[1]["body"])["detail"][0]["msg"]
+
+
+# ---- shapes and names -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("path, value, loc, words", [
+    ("network.layers.0.weights", [[0.1, 0.2], [0.3, 0.5, 0.4]], ["body", "network", "layers", 0, "weights", 0],
+     "3 columns (fan_in)"),
+    ("network.layers.1.weights", [[0.6, 0.7, 0.8]], ["body", "network", "layers", 1, "weights", 0],
+     "2 columns (fan_in)"),
+    ("network.layers.0.weights", [[0.1, 0.2, 0.3]], ["body", "network", "layers", 0, "weights"], "2 rows (units)"),
+    ("network.layers.0.biases", [0.0], ["body", "network", "layers", 0, "biases"], "2 values (units)"),
+    ("x", [[0.2, 0.9]], ["body", "x", 0], "3 values (network.inputs)"),
+    ("y", [[1.0, 2.0]], ["body", "y", 0], "1 values (output units)"),
+    ("y", [[1.0], [2.0]], ["body", "y"], "one target per sample"),
+    ("trace_sample", 1, ["body", "trace_sample"], "below the number of samples (1)"),
+    ("network.layers.0.activation", "swish", ["body", "network", "layers", 0, "activation"], "'sigmoid'"),
+    ("network.loss", "hinge", ["body", "network", "loss"], "'cross_entropy'"),
+    ("optimizer.name", "rmsprop", ["body", "optimizer", "name"], "'adam'"),
+    ("dtype", "float16", ["body", "dtype"], "'float32'"),
+    ("optimizer.nesterov", True, ["body", "optimizer", "nesterov"], "momentum > 0"),
+    ("optimizer.lr", -0.1, ["body", "optimizer", "lr"], "greater than or equal to 0"),
+    ("network.layers.0.units", 0, ["body", "network", "layers", 0, "units"], "greater than or equal to 1"),
+    ("network.layers", [], ["body", "network", "layers"], "at least 1"),
+    ("network.seed", 2**70, ["body", "network", "seed"], "2^64"),
+    ("network.color", "red", ["body", "network", "color"], "Extra inputs"),
+])
+def test_a_malformed_request_is_422_at_the_path_of_the_field(client, lecture, path, value, loc, words):
+    msg = _msg(client.post("/api/step", json=_with(lecture, path, value)), loc)
+    assert words in msg, msg
+
+
+def test_nesterov_with_dampening_is_refused(client, lecture):
+    req = _with(lecture, "optimizer", {"name": "sgd", "momentum": 0.9, "dampening": 0.1, "nesterov": True})
+    assert "dampening = 0" in _msg(client.post("/api/step", json=req), ["body", "optimizer", "nesterov"])
+
+
+def test_bce_needs_a_sigmoid_output_and_targets_in_0_1(client, lecture):
+    req = _with(lecture, "network.loss", "bce")
+    assert "sigmoid" in _msg(client.post("/api/step", json=req), ["body", "network", "loss"])
+    req = _with(req, "network.layers.1.activation", "sigmoid")
+    step(client, req)
+    assert "[0, 1]" in _msg(client.post("/api/step", json=_with(req, "y", [[1.5]])), ["body", "y", 0])
+
+
+def test_cross_entropy_needs_logits_and_class_indices_in_range(client, lecture):
+    req = _with(_with(lecture, "network.loss", "cross_entropy"), "y", [0])
+    req = _with(req, "network.layers.1", {"units": 3, "activation": "identity"})
+    step(client, req)
+    msg = _msg(client.post("/api/step", json=_with(req, "y", [3])), ["body", "y", 0])
+    assert "0..2" in msg and "got 3" in msg
+    assert "class indices" in _msg(client.post("/api/step", json=_with(req, "y", [[0.0, 1.0, 0.0]])), ["body", "y", 0])
+    bad = _with(req, "network.layers.1.activation", "softmax")
+    assert "identity" in _msg(client.post("/api/step", json=bad), ["body", "network", "loss"])
+
+
+def test_softmax_needs_two_units(client, lecture):
+    req = _with(lecture, "network.layers.1.activation", "softmax")
+    assert "2 units" in _msg(client.post("/api/step", json=req), ["body", "network", "layers", 1, "activation"])
+
+
+@pytest.mark.parametrize("where, text, loc", [
+    ("x", "[[0.2, NaN, -1.1]]", ["body", "x", 0, 1]),
+    ("x", "[[0.2, Infinity, -1.1]]", ["body", "x", 0, 1]),
+    ("x", '[[0.2, "NaN", -1.1]]', ["body", "x", 0, 1]),
+    ("y", "[[-Infinity]]", ["body", "y", "list[list[float]]", 0, 0]),
+    ("weights", "[[0.1, 0.2, NaN], [0.3, 0.5, 0.4]]", ["body", "network", "layers", 0, "weights", 0, 2]),
+    ("biases", "[0.0, Infinity]", ["body", "network", "layers", 0, "biases", 1]),
+    ("lr", "NaN", ["body", "optimizer", "lr"]),
+])
+def test_nan_or_infinity_in_the_request_is_422_at_its_path(client, lecture, where, text, loc):
+    req = copy.deepcopy(lecture)
+    holder = {"x": req, "y": req, "weights": req["network"]["layers"][0], "biases": req["network"]["layers"][0],
+              "lr": req["optimizer"]}[where]
+    holder[where] = "__MARK__"
+    body = json.dumps(req).replace('"__MARK__"', text)  # raw JSON text, as a careless client sends it
+    r = client.post("/api/step", content=body, headers={"content-type": "application/json"})
+    assert "finite" in _msg(r, loc)
+
+
+def test_a_body_that_is_not_json_is_422(client):
+    r = client.post("/api/step", content=b"{not json", headers={"content-type": "application/json"})
+    _errors(r)
+
+
+# ---- optimizer state ------------------------------------------------------------------------
+
+def _momentum_state(client, lecture) -> tuple[dict, dict]:
+    req = _with(lecture, "optimizer", {"name": "sgd", "lr": 0.5, "momentum": 0.9})
+    return req, step(client, req)["optimizer_state"]
+
+
+def test_optimizer_state_of_another_optimizer_is_refused(client, lecture):
+    req, state = _momentum_state(client, lecture)
+    adam = dict(_with(req, "optimizer", {"name": "adam"}), optimizer_state=state)
+    msg = _msg(client.post("/api/step", json=adam), ["body", "optimizer_state", "name"])
+    assert "'sgd'" in msg and "'adam'" in msg
+
+
+def test_optimizer_state_of_another_shape_is_refused(client, lecture):
+    req, state = _momentum_state(client, lecture)
+    state["params"]["layers.0.weight"]["momentum_buffer"] = [[0.0, 0.0], [0.0, 0.0]]
+    r = client.post("/api/step", json=dict(req, optimizer_state=state))
+    msg = _msg(r, ["body", "optimizer_state", "params", "layers.0.weight", "momentum_buffer"])
+    assert "[2, 2]" in msg and "[2, 3]" in msg
+
+
+@pytest.mark.parametrize("entry, key", [
+    ({"step": 1.0, "exp_avg": [[0.0] * 3] * 2}, None),  # exp_avg_sq missing
+    ({"step": 1.0}, None),
+    ({"step": -1.0, "exp_avg": [[0.0] * 3] * 2, "exp_avg_sq": [[0.0] * 3] * 2}, "step"),
+    ({"step": 1.5, "exp_avg": [[0.0] * 3] * 2, "exp_avg_sq": [[0.0] * 3] * 2}, "step"),
+    ({"step": 1.0, "exp_avg": [[0.0] * 3] * 2, "exp_avg_sq": [[-1.0] * 3] * 2}, "exp_avg_sq"),
+    ({"step": 1.0, "exp_avg": [[0.0] * 3] * 2, "exp_avg_sq": [[0.0] * 3] * 2, "foo": 1}, "foo"),
+    ({"step": 1.0, "exp_avg": [["a"] * 3] * 2, "exp_avg_sq": [[0.0] * 3] * 2}, "exp_avg"),
+    ({"step": [1], "exp_avg": [[0.0] * 3] * 2, "exp_avg_sq": [[0.0] * 3] * 2}, "step"),
+    ([1, 2], None),
+])
+def test_a_damaged_adam_state_is_422_not_500(client, lecture, entry, key):
+    req = dict(_with(lecture, "optimizer", {"name": "adam"}),
+               optimizer_state={"name": "adam", "params": {"layers.0.weight": entry}})
+    loc = ["body", "optimizer_state", "params", "layers.0.weight"] + ([key] if key else [])
+    _errors(client.post("/api/step", json=req), loc)
+
+
+def test_nan_inside_the_optimizer_state_is_422(client, lecture):
+    req, state = _momentum_state(client, lecture)
+    state["params"]["layers.0.weight"]["momentum_buffer"] = "__MARK__"
+    body = json.dumps(dict(req, optimizer_state=state)).replace('"__MARK__"', "[[NaN, 0, 0], [0, 0, 0]]")
+    r = client.post("/api/step", content=body, headers={"content-type": "application/json"})
+    assert "finite" in _msg(r, ["body", "optimizer_state", "params", "layers.0.weight", "momentum_buffer"])
+
+
+def test_optimizer_state_that_is_not_keyed_by_parameter_is_422(client, lecture):
+    req, _ = _momentum_state(client, lecture)
+    _errors(client.post("/api/step", json=dict(req, optimizer_state={"name": "sgd", "params": [1]})),
+            ["body", "optimizer_state", "params"])
+
+
+# ---- presets --------------------------------------------------------------------------------
+
+def test_an_unknown_preset_is_404(client):
+    r = client.get("/api/presets/no-such-thing")
+    assert r.status_code == 404
+    assert "no-such-thing" in r.json()["detail"]
+
+
+# ---- divergence -----------------------------------------------------------------------------
+
+def _numbers(res: dict) -> list:
+    """Every leaf where the contract puts a number: values, gradients, weights, optimizer state."""
+    out = []
+
+    def walk(v):
+        if isinstance(v, dict):
+            for x in v.values():
+                walk(x)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+        else:
+            out.append(v)
+
+    walk([res["loss"], res["output"], res["layers"], res["grad_input"]])
+    walk([[layer["weights"], layer["biases"]] for layer in res["network_after"]["layers"]])
+    walk((res["optimizer_state"] or {}).get("params", {}))
+    return out
+
+
+@pytest.mark.parametrize("opt, weight", [
+    ({"name": "sgd", "lr": 1e6}, None),
+    ({"name": "sgd", "lr": 1e6, "momentum": 0.9}, None),
+    ({"name": "adam", "lr": 1e6}, 1e200),
+    ({"name": "sgd", "lr": 0.5}, 1e200),
+])
+def test_a_diverging_network_is_always_200_valid_json_and_flagged(client, lecture, opt, weight):
+    req = _with(lecture, "optimizer", opt)
+    if weight is not None:
+        req = _with(req, "network.layers.1.weights", [[weight, weight]])
+    flagged = False
+    for _ in range(40):  # lr = 1e6 on the lecture net: the loss grows ~1e13× a step, inf at step 24
+        r = client.post("/api/step", json=req)
+        assert r.status_code == 200, r.text[:300]
+        res = strict_json(r.content)  # NaN / Infinity as bare words would raise here
+        numbers = _numbers(res)
+        assert all(isinstance(v, float) or is_non_finite(v) for v in numbers), "every number is a float or its name"
+        assert res["diverged"] is any(is_non_finite(v) for v in numbers)
+        if res["diverged"]:
+            flagged = True
+            break
+        req = dict(req, network=res["network_after"], optimizer_state=res["optimizer_state"])
+    assert flagged, "the steps overflowed within 40 steps"
+    # sending the diverged network back is bad input, not a crash
+    r = client.post("/api/step", json=dict(req, network=res["network_after"], optimizer_state=res["optimizer_state"]))
+    assert r.status_code in (200, 422)
+
+
+def test_an_overflow_hidden_behind_a_saturated_sigmoid_is_still_flagged(client):
+    # s = 1e200·1e200 overflows to inf, yet σ(s) = 1 and every gradient is finite
+    req = {"network": {"inputs": 1, "loss": "mse", "layers": [
+        {"units": 1, "activation": "sigmoid", "weights": [[1e200]], "biases": [0.0]},
+        {"units": 1, "activation": "identity", "weights": [[1.0]], "biases": [0.0]}]},
+        "x": [[1e200]], "y": [[0.0]]}
+    res = step(client, req)
+    assert res["layers"][0]["pre"] == [["Infinity"]]
+    assert res["diverged"] is True
+
+
+def test_an_overflowing_adam_moment_is_flagged(client):
+    req = {"network": {"inputs": 1, "loss": "sse", "layers": [
+        {"units": 1, "activation": "identity", "weights": [[1e160]], "biases": [0.0]}]},
+        "x": [[1.0]], "y": [[0.0]], "optimizer": {"name": "adam", "lr": 0.1}}
+    res = step(client, req)
+    assert res["optimizer_state"]["params"]["layers.0.weight"]["exp_avg_sq"] == [["Infinity"]]
+    assert res["diverged"] is True
