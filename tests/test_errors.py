@@ -347,3 +347,16 @@ def test_an_overflowing_adam_moment_is_flagged(client):
     res = step(client, req)
     assert res["optimizer_state"]["params"]["layers.0.weight"]["exp_avg_sq"] == [["Infinity"]]
     assert res["diverged"] is True
+
+
+@pytest.mark.parametrize("loss", ["bce", "mse", "cross_entropy"])
+def test_a_nan_output_is_a_diverged_200_for_every_loss(client, loss):
+    # s = 1e300·1e300 + 1e300·(−1e300) = inf − inf = NaN; BCELoss itself refuses NaN input
+    units = 2 if loss == "cross_entropy" else 1
+    act = {"bce": "sigmoid", "mse": "tanh", "cross_entropy": "identity"}[loss]
+    req = {"network": {"inputs": 2, "loss": loss, "layers": [
+        {"units": units, "activation": act, "weights": [[1e300, 1e300]] * units, "biases": [0.0] * units}]},
+        "x": [[1e300, -1e300]], "y": [0] if loss == "cross_entropy" else [[1.0]]}
+    res = step(client, req)
+    assert res["diverged"] is True
+    assert res["loss"] == "NaN"

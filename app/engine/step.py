@@ -66,7 +66,11 @@ def run_step(req: StepRequest) -> dict:
     y = _targets(req, dtype)
     captured = net.forward_captured(x)
     output = captured[-1][1]
-    loss = make_loss(spec.loss)(output, y)
+    if spec.loss == "bce" and bool(torch.isnan(output).any()):
+        # BCELoss refuses NaN input with an error: carry the NaN of a diverged net into L instead.
+        loss = output.sum() * float("nan")
+    else:
+        loss = make_loss(spec.loss)(output, y)
     loss.backward()
     weights = [lin.weight.detach().tolist() for lin in net.layers]
     biases = [lin.bias.detach().tolist() for lin in net.layers]
