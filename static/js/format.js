@@ -1,0 +1,73 @@
+// Numbers exactly as the server's app/engine/tokens.py `fmt` writes them, so the page and
+// the API's plain-text formulas agree digit for digit. Pure: no DOM.
+
+export const MINUS = "\u2212";
+
+/** A value as the page shows it: 4 decimals, or 3-decimal scientific when tiny or huge. */
+export function fmt(v) {
+  if (v === null || v === undefined) return "";
+  if (typeof v === "string") {
+    // Non-finite numbers arrive from the API as strings.
+    if (v === "NaN") return "NaN";
+    if (v === "Infinity") return "∞";
+    if (v === "-Infinity") return MINUS + "∞";
+    return v;
+  }
+  if (Number.isNaN(v)) return "NaN";
+  if (!Number.isFinite(v)) return v > 0 ? "∞" : MINUS + "∞";
+  if (v === 0) return "0.0";
+  const a = Math.abs(v);
+  let text;
+  if (a >= 1e-3 && a < 1e5) {
+    text = v.toFixed(4).replace(/0+$/, "");
+    if (text.endsWith(".")) text += "0";
+  } else {
+    // Python writes 1.234e-05: sign always, at least two exponent digits.
+    text = v.toExponential(3).replace(/e([+-])(\d+)$/, (_, s, d) => `e${s}${d.padStart(2, "0")}`);
+  }
+  return text.replace(/-/g, MINUS);
+}
+
+/** A constant of a formula: whole numbers without ".0" (2, 1, 4), else like fmt. */
+export function fmtConst(v) {
+  if (typeof v === "number" && Number.isInteger(v) && Math.abs(v) < 1e6) {
+    return String(v).replace(/-/g, MINUS);
+  }
+  return fmt(v);
+}
+
+/** A short form for crowded diagrams: at most 2 decimals ("0.47", "−1.1"). */
+export function fmtShort(v) {
+  const n = toNumber(v);
+  if (!Number.isFinite(n)) return fmt(v);
+  if (n === 0) return "0";
+  const a = Math.abs(n);
+  if (a >= 0.01 && a < 1000) return String(Number(n.toFixed(2))).replace(/-/g, MINUS);
+  return n.toExponential(0).replace(/-/g, MINUS);
+}
+
+/** A number from the API (a float or "NaN"/"Infinity"/"-Infinity") as a JS number. */
+export function toNumber(v) {
+  if (typeof v === "number") return v;
+  if (v === "NaN") return NaN;
+  if (v === "Infinity") return Infinity;
+  if (v === "-Infinity") return -Infinity;
+  return NaN;
+}
+
+export function isFiniteValue(v) {
+  return typeof v === "number" && Number.isFinite(v);
+}
+
+/** What a person typed, as a number: accepts "−" (U+2212), "," as decimal point, "1e-3". */
+export function parseInput(text) {
+  const clean = String(text).trim().replace(/\u2212/g, "-").replace(",", ".");
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(clean)) return null;
+  const n = Number(clean);
+  return Number.isFinite(n) ? n : null;
+}
+
+/** The full-precision text a data-* hook carries ("NaN" etc. stay as the API sent them). */
+export function exact(v) {
+  return typeof v === "number" ? String(v) : String(v ?? "");
+}

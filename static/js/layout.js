@@ -1,0 +1,126 @@
+// Geometry of the network diagram in pixels: columns of neurons, straight weight edges
+// with staggered label positions, target boxes and the loss node. The SVG is drawn in
+// screen pixels (no viewBox scaling) so font sizes are true sizes on the projector.
+// Pure: no DOM.
+
+/**
+ * sizes: [inputs, units of layer 1, …]; box: {width, height}; font: base font size (px);
+ * outputsAsClass: one target box (class index) instead of one per output.
+ */
+export function layoutNetwork(sizes, { width, height, font, outputsAsClass = false }) {
+  const L = sizes.length - 1;
+  const head = 1.9 * font; // column headers
+  const bottom = 0.4 * font;
+  const usable = Math.max(10, height - head - bottom);
+  const padL = 2.9 * font;
+  const padR = 2.7 * font;
+  const gaps = L + 1.25; // layer gaps, then ŷ → y and y → L share 1.25 gaps
+  const gap = Math.max(20, (width - padL - padR) / gaps);
+  const rMax = Math.min(2.5 * font, gap * 0.27);
+
+  const colX = sizes.map((_, l) => padL + l * gap);
+  const targetX = padL + (L + 0.65) * gap;
+  const lossX = padL + (L + 1.25) * gap;
+
+  const layers = sizes.map((units, l) => {
+    const slot = usable / units;
+    // Room for a symbol above and the bias below each neuron, or only for the circle?
+    let r = Math.min(rMax, (slot - 2.6 * font) / 2);
+    let labels = r >= 1.35 * font;
+    if (!labels) r = Math.max(3, Math.min(rMax, slot * 0.42));
+    const value = r >= 2.05 * font ? "full" : r >= 1.3 * font ? "short" : "none";
+    return { layer: l, units, slot, r, labels, value, x: colX[l] };
+  });
+
+  const neurons = [];
+  for (const ly of layers) {
+    for (let u = 0; u < ly.units; u++) {
+      const y = head + ly.slot * (u + 0.5);
+      neurons.push({ id: `L${ly.layer}N${u}`, layer: ly.layer, unit: u, x: ly.x, y, r: ly.r });
+    }
+  }
+  const at = (l, u) => neurons.find((n) => n.layer === l && n.unit === u);
+
+  const edges = [];
+  const edgeLabels = [];
+  for (let l = 1; l <= L; l++) {
+    const rows = sizes[l];
+    const cols = sizes[l - 1];
+    const layerEdges = [];
+    for (let row = 0; row < rows; row++) {
+      // Stagger labels: row 0 near its target, later rows nearer the sources.
+      const t = rows === 1 ? 0.62 : 0.7 - (0.42 * row) / (rows - 1);
+      for (let col = 0; col < cols; col++) {
+        const a = at(l - 1, col);
+        const b = at(l, row);
+        const e = segment(a, b);
+        e.t = t;
+        e.lx = e.x1 + t * (e.x2 - e.x1);
+        e.ly = e.y1 + t * (e.y2 - e.y1);
+        layerEdges.push({ id: `L${l}W${row}_${col}`, layer: l, row, col, ...e });
+      }
+    }
+    edges.push(...layerEdges);
+    edgeLabels[l] = rows * cols <= 40; // beyond, labels only on hover and focus
+  }
+
+  const outs = neurons.filter((n) => n.layer === L);
+  const boxW = 4.4 * font;
+  const boxH = 1.6 * font;
+  const targets = outputsAsClass
+    ? [{ id: "Y0", unit: 0, x: targetX, y: mean(outs.map((n) => n.y)), w: boxW, h: boxH }]
+    : outs.map((n) => ({ id: `Y${n.unit}`, unit: n.unit, x: targetX, y: n.y, w: boxW, h: boxH }));
+  const lossR = Math.max(1.6 * font, Math.min(2.3 * font, gap * 0.3));
+  const loss = { x: lossX, y: mean(outs.map((n) => n.y)), r: lossR };
+
+  return { width, height, font, head, layers, neurons, edges, edgeLabels, targets, loss, gap };
+}
+
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+// The visible part of an edge: from the rim of one circle to the rim of the next.
+function segment(a, b) {
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  const len = Math.hypot(dx, dy) || 1;
+  return {
+    x1: a.x + (dx * a.r) / len,
+    y1: a.y + (dy * a.r) / len,
+    x2: b.x - (dx * b.r) / len,
+    y2: b.y - (dy * b.r) / len,
+  };
+}
+
+/**
+ * Where each weight label goes, or whether it is left out: items {id, x1, y1, x2, y2, t, w, h}
+ * in priority order (the step's own labels first); obstacles are circles {x, y, r}. Each
+ * label tries a few positions along its edge and keeps the first that overlaps nothing.
+ */
+export function placeLabels(items, obstacles = []) {
+  const placed = [];
+  const out = new Map();
+  for (const it of items) {
+    for (const dt of [0, -0.13, 0.13, -0.26, 0.22]) {
+      const t = Math.min(0.85, Math.max(0.12, it.t + dt));
+      const box = { x: it.x1 + t * (it.x2 - it.x1), y: it.y1 + t * (it.y2 - it.y1), w: it.w, h: it.h };
+      const hits = placed.some((b) => overlap(b, box)) || obstacles.some((c) => (c.r ? hitsCircle(box, c) : overlap(box, c)));
+      if (!hits || (it.force && dt === 0)) {
+        placed.push(box);
+        out.set(it.id, box);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+const overlap = (a, b) => Math.abs(a.x - b.x) * 2 < a.w + b.w && Math.abs(a.y - b.y) * 2 < a.h + b.h;
+
+function hitsCircle(box, c) {
+  const dx = Math.max(Math.abs(c.x - box.x) - box.w / 2, 0);
+  const dy = Math.max(Math.abs(c.y - box.y) - box.h / 2, 0);
+  return dx * dx + dy * dy < c.r * c.r;
+}
+
+/** Is (x, y) inside the box {x, y, w, h} centred on its x, y? For hit tests in tests. */
+export const inBox = (p, b) => Math.abs(p.x - b.x) <= b.w / 2 && Math.abs(p.y - b.y) <= b.h / 2;

@@ -1,0 +1,59 @@
+// Wiring: one store, one view per region of the page, and the keyboard shortcuts.
+
+import { Store } from "./store.js";
+import { PHASES } from "./progress.js";
+import { mountBatch } from "./views/batch.js";
+import { mountBuild } from "./views/build.js";
+import { mountEditing } from "./views/editing.js";
+import { mountExplain } from "./views/explain.js";
+import { mountNetwork } from "./views/network.js";
+import { mountPlayer } from "./views/player.js";
+import { mountStatus } from "./views/status.js";
+import { mountToolbar } from "./views/toolbar.js";
+import { mountValues } from "./views/values.js";
+
+const $ = (sel) => document.querySelector(sel);
+const store = new Store();
+const params = new URLSearchParams(location.search);
+const prefersDark = matchMedia("(prefers-color-scheme: dark)").matches;
+Object.assign(store.state, {
+  theme: params.get("theme") || localStorage.getItem("backprop-lab-theme") || (prefersDark ? "dark" : "light"),
+  presenting: params.has("present"),
+  panelOpen: params.has("panel") || innerWidth >= 1600,
+});
+
+mountToolbar($("[data-region=toolbar]"), store);
+mountStatus($("[data-region=status]"), store);
+mountNetwork($("[data-region=diagram]"), store);
+mountEditing($("[data-region=diagram]"), store);
+mountExplain($("[data-testid=explain]"), store);
+mountPlayer($("[data-region=player]"), store);
+mountBuild($("[data-region=build]"), store);
+mountBatch($("[data-region=batch]"), store);
+mountValues($("[data-region=values]"), store);
+
+// Keys that would fight a focused control's own keys are left to it.
+const TYPING = "input, select, textarea, [contenteditable]";
+document.addEventListener("keydown", (e) => {
+  if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+  const t = e.target;
+  if (t.closest?.(TYPING)) return;
+  const onButton = t.closest?.("button, [role=button]");
+  const k = e.key;
+  if (k === "ArrowRight" || (k === " " && !onButton)) store.next();
+  else if (k === "ArrowLeft") store.previous();
+  else if (k === "Home") store.goTo(0);
+  else if (k === "End") store.goTo(Infinity);
+  else if (k >= "1" && k <= "4") store.jumpToPhase(PHASES[Number(k) - 1]);
+  else if (k === "p" || k === "P") store.togglePlay();
+  else if (k === "f" || k === "F") store.set({ presenting: !store.state.presenting }, "present");
+  else if (k === "b" || k === "B") store.set({ panelOpen: !store.state.panelOpen }, "panel");
+  else if (k === "a" || k === "A") store.apply();
+  else if (k === "Escape" && store.state.presenting) store.set({ presenting: false }, "present");
+  else return;
+  e.preventDefault();
+});
+
+store.emit("theme");
+store.init(params.get("preset") || "lecture");
+window.backpropLab = store; // for the console and the screenshot script

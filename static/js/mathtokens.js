@@ -1,0 +1,108 @@
+// Formula tokens from the API → a MathML tree as plain objects {tag, text?, attrs?, kids?}.
+// Two renderings of one token list: symbols (w₀⁰·x₀ + …) and numbers (0.1·0.2 + …), the
+// latter bracketing a negative after an operator exactly as the server's text does.
+// Pure: no DOM (views/mathdom.js turns the tree into elements).
+
+import { fmt, fmtConst } from "./format.js";
+
+const OPENERS = new Set(["(", "[", "√"]);
+const FENCES = new Set(["(", ")", "[", "]"]);
+
+const el = (tag, text, attrs) => ({ tag, ...(text !== undefined ? { text } : {}), ...(attrs ? { attrs } : {}) });
+
+// A token that names a diagram element becomes hoverable/focusable through data-ref.
+function refd(node, ref) {
+  if (!ref) return node;
+  return { tag: "mrow", attrs: { "data-ref": ref, tabindex: "0", class: "ref" }, kids: [node] };
+}
+
+// Digits read as numbers, letters as identifiers; several letters stay upright.
+function piece(text) {
+  if (/^[0-9.,]+$/.test(text)) return el("mn", text);
+  return text.length > 1 ? el("mi", text, { mathvariant: "normal" }) : el("mi", text);
+}
+
+/** A symbol token (s with optional sub/sup) in MathML. */
+export function symbolNode(t) {
+  const base = el("mi", t.s);
+  if (t.sub != null && t.sup != null) return { tag: "msubsup", kids: [base, piece(t.sub), piece(t.sup)] };
+  if (t.sub != null) return { tag: "msub", kids: [base, piece(t.sub)] };
+  if (t.sup != null) return { tag: "msup", kids: [base, piece(t.sup)] };
+  return base;
+}
+
+/** ∂of/∂wrt as a fraction. */
+export function derivNode(t) {
+  return {
+    tag: "mfrac",
+    kids: [
+      { tag: "mrow", kids: [el("mi", "∂", { mathvariant: "normal" }), symbolNode(t.of)] },
+      { tag: "mrow", kids: [el("mi", "∂", { mathvariant: "normal" }), symbolNode(t.wrt)] },
+    ],
+  };
+}
+
+// A number as shown: a negative one after an operator gets brackets, 0.3·(−1.1).
+function numberNode(v, text, bare) {
+  const neg = typeof v === "number" && v < 0;
+  const mn = el("mn", text);
+  if (!neg || bare) return mn;
+  return { tag: "mrow", kids: [el("mo", "("), mn, el("mo", ")")] };
+}
+
+/** Tokens → list of MathML nodes, as symbols (numeric=false) or with values substituted. */
+export function tokensToNodes(tokens, numeric = false, continued = false) {
+  const out = [];
+  let bare = !continued; // at the start, or right after an opening bracket
+  for (const [i, t] of tokens.entries()) {
+    if (t.t === "op") {
+      // A term that continues a sum starts with its + or −: keep the binary spacing.
+      // Brackets keep their size: a hat on ŷ must not make them stretch.
+      const attrs = i === 0 && continued ? { form: "infix" } : FENCES.has(t.s) ? { stretchy: "false" } : undefined;
+      out.push(el("mo", t.s, attrs));
+      bare = OPENERS.has(t.s);
+      continue;
+    }
+    if (t.t === "fn" || t.t === "text") {
+      out.push(el("mi", t.s, t.s.length > 1 ? { mathvariant: "normal" } : undefined));
+    } else if (t.t === "num") {
+      out.push(numberNode(t.v, t.value ? fmt(t.v) : fmtConst(t.v), bare));
+    } else if (numeric && t.v !== undefined && t.v !== null) {
+      out.push(refd(numberNode(t.v, fmt(t.v), bare), t.ref));
+    } else if (t.t === "d") {
+      out.push(refd(derivNode(t), t.ref));
+    } else {
+      out.push(refd(symbolNode(t), t.ref));
+    }
+    bare = false;
+  }
+  return out;
+}
+
+/**
+ * Split tokens at top-level + and − into terms, so a long sum can wrap between terms
+ * (each term rendered as its own <math>); the operator starts the next term.
+ */
+export function splitTerms(tokens) {
+  const terms = [[]];
+  let depth = 0;
+  tokens.forEach((t, i) => {
+    if (t.t === "op" && OPENERS.has(t.s)) depth += t.s === "√" ? 0 : 1;
+    if (t.t === "op" && (t.s === ")" || t.s === "]")) depth -= 1;
+    if (t.t === "op" && depth === 0 && (t.s === "+" || t.s === "−") && i > 0) terms.push([]);
+    terms.at(-1).push(t);
+  });
+  return terms.filter((x) => x.length);
+}
+
+/** The lines of the explanation: [{rel, tokens, numeric}] ending with the value. */
+export function explanationLines(step) {
+  const lines = [];
+  step.forms.forEach((form, i) => lines.push({ rel: i === 0 ? step.rel : "=", tokens: form, numeric: false }));
+  const last = step.forms.at(-1) || [];
+  // A form of one lone symbol already shows its number in the value line.
+  if (last.some((t) => t.t !== "op")) lines.push({ rel: "=", tokens: last, numeric: true });
+  const shown = step.contribution ?? step.value;
+  lines.push({ rel: "=", tokens: [{ t: "num", v: shown, value: true }], numeric: true, result: true });
+  return lines;
+}

@@ -1,0 +1,69 @@
+// Where the player is: which of the four phases, and what the trace has computed so far
+// (so the diagram can dim what is not yet known). Pure: no DOM.
+
+export const PHASES = ["forward", "loss", "backward", "update"];
+export const PHASE_NAMES = { forward: "Forward", loss: "Loss", backward: "Backward", update: "Update" };
+
+/** First and last step index of each phase (absent phases: null). */
+export function phaseRanges(trace) {
+  const ranges = Object.fromEntries(PHASES.map((p) => [p, null]));
+  trace.forEach((step, i) => {
+    const r = ranges[step.phase];
+    if (r) r[1] = i;
+    else ranges[step.phase] = [i, i];
+  });
+  return ranges;
+}
+
+/** The first step of `phase` (or of the next phase present), for jump-to-phase. */
+export function phaseStart(trace, phase) {
+  const ranges = phaseRanges(trace);
+  for (const p of PHASES.slice(PHASES.indexOf(phase))) if (ranges[p]) return ranges[p][0];
+  return Math.max(0, trace.length - 1);
+}
+
+/** How many steps of each phase are done once step k is shown: {phase: [done, total]}. */
+export function phaseProgress(trace, k) {
+  const out = Object.fromEntries(PHASES.map((p) => [p, [0, 0]]));
+  trace.forEach((step, i) => {
+    out[step.phase][1] += 1;
+    if (i <= k) out[step.phase][0] += 1;
+  });
+  return out;
+}
+
+/**
+ * What is known once steps 0..k have been shown:
+ * - sum: neurons whose weighted sum s is known; act: neurons whose z = φ(s) is known;
+ *   final: neurons whose value shown is final (no activation step follows the sum);
+ * - loss: the loss is known; grad: elements (neurons, weights, biases) with a gradient;
+ * - updated: parameters with their new value.
+ */
+export function knownAt(trace, k) {
+  const known = { sum: new Set(), act: new Set(), loss: false, grad: new Set(), updated: new Set() };
+  const hasAct = new Set(trace.filter((s) => s.kind === "activation").map((s) => s.target));
+  for (let i = 0; i <= k && i < trace.length; i++) {
+    const s = trace[i];
+    if (s.kind === "weighted_sum") {
+      known.sum.add(s.target);
+      if (!hasAct.has(s.target)) known.act.add(s.target);
+    } else if (s.kind === "activation") known.act.add(s.target);
+    else if (s.kind === "loss") known.loss = true;
+    else if (s.phase === "backward") known.grad.add(s.target);
+    else if (s.phase === "update") known.updated.add(s.target);
+  }
+  return known;
+}
+
+/** Which quantities the diagram draws in phase `phase` for the view mode chosen. */
+export function showing(mode, phase) {
+  if (mode === "weights") return { weights: true, grads: false };
+  if (mode === "grads") return { weights: false, grads: true };
+  if (mode === "both") return { weights: true, grads: true };
+  // auto: weights while computing forward, gradients from the backward pass on.
+  const back = phase === "backward" || phase === "update";
+  return { weights: !back || phase === "update", grads: back };
+}
+
+/** Clamp a step index into the trace (a new trace of another length keeps the position). */
+export const clampStep = (k, trace) => Math.max(0, Math.min(k, (trace?.length ?? 1) - 1));

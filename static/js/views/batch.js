@@ -1,0 +1,71 @@
+// The samples of the batch: inputs and targets editable, rows addable and removable, the
+// traced sample chosen with a radio button, each sample's ŷ and the batch loss shown.
+
+import { fmt, parseInput } from "../format.js";
+import { isClassLoss } from "../netedit.js";
+import { sub } from "../notation.js";
+import { h } from "./dom.js";
+
+export function mountBatch(root, store) {
+  const table = h("table", { class: "batch", "data-batch": "" });
+  const caption = h("caption", {});
+  const add = h("button", { type: "button", "data-control": "add-sample", onclick: () => store.addSample() }, "+ sample");
+  root.append(table, h("div", { class: "row" }, add));
+  let shapeKey = null;
+  let cells = [];
+
+  store.addEventListener("change", (e) => {
+    if (!["request", "response", "error"].includes(e.detail.reason)) return;
+    const { request: req, response, traceSample } = store.state;
+    if (!req) return;
+    const classes = isClassLoss(req);
+    const nIn = req.network.inputs;
+    const nOut = classes ? 1 : req.network.layers.at(-1).units;
+    const key = JSON.stringify([req.x.length, nIn, nOut, classes]);
+    if (key !== shapeKey) {
+      shapeKey = key;
+      cells = build(table, caption, store, req, nIn, nOut, classes);
+    }
+    caption.textContent = response ? `${req.x.length} sample${req.x.length > 1 ? "s" : ""} · batch loss L = ${fmt(response.loss)}` : "Samples";
+    cells.forEach((row, s) => {
+      row.radio.checked = s === traceSample;
+      row.inputs.forEach(({ input, get }) => {
+        if (document.activeElement !== input) input.value = String(get(req));
+      });
+      const out = response?.output?.[s];
+      row.yhat.textContent = out ? out.map((v) => fmt(v)).join(", ") : "";
+    });
+    add.disabled = req.x.length >= 64;
+  });
+}
+
+function build(table, caption, store, req, nIn, nOut, classes) {
+  const headRow = h("tr", {},
+    h("th", { scope: "col", text: "traced" }),
+    ...Array.from({ length: nIn }, (_, c) => h("th", { scope: "col", text: "x" + sub(c) })),
+    ...Array.from({ length: nOut }, (_, k) => h("th", { scope: "col", text: classes ? "class y" : "y" + (nOut > 1 ? sub(k) : "") })),
+    h("th", { scope: "col", text: "ŷ" }),
+    h("th", { scope: "col", text: "" }));
+  const rows = req.x.map((_, s) => {
+    const radio = h("input", { type: "radio", name: "traced-sample", "aria-label": `Trace sample ${s + 1}`, "data-trace-sample": s, onchange: () => store.setTraceSample(s) });
+    const field = (ref, get, label) => {
+      const input = h("input", { type: "text", inputmode: "decimal", class: "cell", "aria-label": label, "data-cell": `${s}:${ref}` });
+      input.addEventListener("input", () => {
+        const v = parseInput(input.value);
+        input.toggleAttribute("aria-invalid", v === null);
+        if (v !== null) store.setSampleValue(s, ref, v);
+      });
+      return { input, get };
+    };
+    const inputs = [
+      ...Array.from({ length: nIn }, (_, c) => field(`L0N${c}`, (r) => r.x[s][c], `Sample ${s + 1}, input x${sub(c)}`)),
+      ...Array.from({ length: nOut }, (_, k) => field(`Y${k}`, (r) => (classes ? r.y[s] : r.y[s][k]), `Sample ${s + 1}, target`)),
+    ];
+    const yhat = h("td", { class: "num" });
+    const remove = h("button", { type: "button", class: "icon small", "aria-label": `Remove sample ${s + 1}`, disabled: req.x.length <= 1, onclick: () => store.removeSample(s) }, "×");
+    const tr = h("tr", { "data-sample-row": s }, h("td", {}, radio), ...inputs.map(({ input }) => h("td", {}, input)), yhat, h("td", {}, remove));
+    return { tr, radio, inputs, yhat };
+  });
+  table.replaceChildren(caption, h("thead", {}, headRow), h("tbody", {}, ...rows.map((r) => r.tr)));
+  return rows;
+}

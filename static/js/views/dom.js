@@ -1,0 +1,50 @@
+// Tiny DOM helpers shared by the views: elements by namespace, never innerHTML with data.
+
+export const SVG_NS = "http://www.w3.org/2000/svg";
+export const MATHML_NS = "http://www.w3.org/1998/Math/MathML";
+
+/** An SVG element with attributes (null/undefined/false values are left out). */
+export function svg(tag, attrs = {}, parent = null) {
+  const node = document.createElementNS(SVG_NS, tag);
+  setAttrs(node, attrs);
+  if (parent) parent.append(node);
+  return node;
+}
+
+/** An HTML element with attributes, text and children. */
+export function h(tag, attrs = {}, ...kids) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "text") node.textContent = v;
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else if (v !== null && v !== undefined && v !== false) node.setAttribute(k, v === true ? "" : v);
+  }
+  for (const kid of kids.flat()) if (kid !== null && kid !== undefined) node.append(kid);
+  return node;
+}
+
+export function setAttrs(node, attrs) {
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) node.removeAttribute(k);
+    else node.setAttribute(k, v);
+  }
+}
+
+/** Set textContent only when it changed (keeps repaints cheap and selection stable). */
+export function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+/** A MathML tree of plain objects (see mathtokens.js) as elements. */
+export function mathml(node) {
+  const el = document.createElementNS(MATHML_NS, node.tag);
+  for (const [k, v] of Object.entries(node.attrs || {})) el.setAttribute(k, v);
+  if (node.text !== undefined) el.textContent = node.text;
+  for (const kid of node.kids || []) el.append(mathml(kid));
+  return el;
+}
+
+/** <math> wrapping a list of MathML nodes. */
+export function mathRow(nodes, attrs = {}) {
+  return mathml({ tag: "math", attrs, kids: nodes });
+}

@@ -1,0 +1,102 @@
+// The explanation panel: the current step's formula in symbols, then with the numbers
+// substituted, then its value, as MathML; every token that lives in the diagram can be
+// hovered or focused to highlight it there.
+
+import { fmt } from "../format.js";
+import { explanationLines, splitTerms, tokensToNodes } from "../mathtokens.js";
+import { PHASE_NAMES } from "../progress.js";
+import { h, mathRow } from "./dom.js";
+
+const KIND_TITLES = {
+  weighted_sum: "Weighted sum",
+  activation: "Activation",
+  loss: "Loss",
+  grad_output: "Gradient at the output",
+  grad_post: "Gradient at a neuron's output",
+  grad_pre: "Through the activation",
+  grad_weight: "Gradient of a weight",
+  grad_bias: "Gradient of a bias",
+  update_weight: "Update a weight",
+  update_bias: "Update a bias",
+};
+
+export function mountExplain(root, store) {
+  const head = h("p", { class: "explain-head", "data-step-head": "" });
+  const title = h("h2", { class: "explain-title" });
+  const math = h("div", { class: "formula", "data-formula": "" });
+  const text = h("p", { class: "explain-text", "data-explain-text": "" });
+  const batch = h("p", { class: "explain-batch", "data-batch-note": "" });
+  root.append(head, title, math, text, batch);
+  let shownKey = null;
+
+  const hover = (e) => {
+    const ref = e.target.closest?.("[data-ref]")?.getAttribute("data-ref") ?? null;
+    store.setHighlight(ref);
+  };
+  math.addEventListener("pointerover", hover);
+  math.addEventListener("focusin", hover);
+  math.addEventListener("pointerleave", () => store.setHighlight(null));
+  math.addEventListener("focusout", () => store.setHighlight(null));
+
+  store.addEventListener("change", (e) => {
+    if (["highlight", "pending", "editing", "playing"].includes(e.detail.reason)) return;
+    const { response, step } = store.state;
+    const trace = response?.trace;
+    const st = trace?.[step];
+    if (!st) {
+      head.textContent = response ? "Nothing to show" : "Loading…";
+      return;
+    }
+    // Same step of an identical response: leave the DOM (and any focused token) alone.
+    const key = JSON.stringify([step, st.formula, st.substituted, st.value, st.contribution]);
+    if (key === shownKey) return;
+    shownKey = key;
+    head.textContent = `Step ${step + 1} of ${trace.length} · ${PHASE_NAMES[st.phase]}`;
+    root.dataset.phase = st.phase;
+    title.textContent = KIND_TITLES[st.kind] ?? st.kind;
+    math.replaceChildren(...formula(st));
+    fit(math);
+    text.textContent = st.text;
+    if (st.contribution !== null && st.contribution !== undefined) {
+      batch.hidden = false;
+      batch.replaceChildren(
+        h("span", { text: `This sample's share: ${fmt(st.contribution)}. ` }),
+        h("span", { text: "Summed over the batch: " }),
+        mathRow(tokensToNodes(st.lhs)),
+        h("span", { text: " = " }),
+        h("strong", { "data-batch-total": "", text: fmt(st.value) }),
+      );
+    } else {
+      batch.hidden = true;
+      batch.replaceChildren();
+    }
+    root.setAttribute("aria-label", `${st.formula}; ${st.substituted}`);
+  });
+}
+
+// lhs rel form₁ = form₂ = numbers = value: a grid whose left column holds the lhs or "=".
+function formula(st) {
+  const rows = [];
+  explanationLines(st).forEach((line, i) => {
+    const rel = { tag: "mo", text: line.rel };
+    const left = mathRow(i === 0 ? [...tokensToNodes(st.lhs), rel] : [rel]);
+    const terms = line.result ? [line.tokens] : splitTerms(line.tokens);
+    const right = terms.map((term, k) => mathRow(tokensToNodes(term, line.numeric, k > 0)));
+    const cls = line.result ? "rhs result" : line.numeric ? "rhs numbers" : "rhs";
+    rows.push(h("div", { class: "lhs" }, left));
+    rows.push(h("div", { class: cls, "data-line": line.result ? "value" : line.numeric ? "numbers" : "symbols" }, ...right));
+  });
+  return rows;
+}
+
+// Shrink the formula until its widest line fits the panel (never below the mode's minimum:
+// 24 px in presentation mode), so a long product is not cut off.
+function fit(math) {
+  math.style.fontSize = "";
+  const min = document.documentElement.hasAttribute("data-presenting") ? 24 : 15;
+  let size = parseFloat(getComputedStyle(math).fontSize);
+  while (math.scrollWidth > math.clientWidth + 1 && size > min) {
+    size = Math.max(min, size - 2);
+    math.style.fontSize = `${size}px`;
+  }
+}

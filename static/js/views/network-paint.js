@@ -1,0 +1,205 @@
+// Repaint the diagram built by network.js from the store's state: values, colours,
+// what the player has reached (the rest dimmed), weights vs gradients, old → new.
+
+import { exact, fmt, fmtShort } from "../format.js";
+import { parseRef } from "../notation.js";
+import { knownAt, showing } from "../progress.js";
+import { placeLabels } from "../layout.js";
+import { colorFor, maxAbs, widthFor } from "../scale.js";
+import { setAttrs, setText } from "./dom.js";
+
+const get = (m, ...path) => path.reduce((o, k) => (o == null ? undefined : o[k]), m);
+
+export function paint(b, state) {
+  const { request, response, step, view, traceSample: s } = state;
+  const trace = response?.trace ?? [];
+  const cur = trace[step] ?? null;
+  const known = response ? knownAt(trace, step) : null;
+  const phase = cur?.phase ?? "forward";
+  const show = showing(view, phase);
+  const refs = new Set(cur?.refs ?? []);
+  b.el.dataset.phase = phase;
+  b.el.dataset.show = show.weights && show.grads ? "both" : show.grads ? "grads" : "weights";
+  const net = request.network;
+  const after = response?.network_after;
+  const R = response?.layers ?? [];
+  const wMax = maxAbs(net.layers.map((l) => l.weights));
+  const gMax = maxAbs(R.map((l) => l.grad_weights ?? []));
+  const nMax = maxAbs(R.map((l) => l.grad_post));
+  const mark = (g, id) => {
+    g.classList.toggle("current", cur?.target === id);
+    g.classList.toggle("in-formula", refs.has(id) && cur?.target !== id);
+  };
+
+  const labelled = [];
+  for (const [id, p] of b.parts.edges) {
+    const r = parseRef(id);
+    const w = get(net.layers, r.layer - 1, "weights", r.row, r.col);
+    const g = get(R, r.layer - 1, "grad_weights", r.row, r.col);
+    const gradKnown = Boolean(known?.grad.has(id)) && g !== undefined && g !== null;
+    const updated = Boolean(known?.updated.has(id));
+    const w2 = get(after, "layers", r.layer - 1, "weights", r.row, r.col);
+    setAttrs(p.g, {
+      "data-weight": exact(w),
+      "data-grad": gradKnown ? exact(g) : null,
+      "data-new": updated ? exact(w2) : null,
+      "aria-label": `Weight ${p.symbol} = ${fmt(w)}${gradKnown ? `, gradient ∂L/∂${p.symbol} = ${fmt(g)}` : ""}${updated ? `, updated to ${fmt(w2)}` : ""}. Enter to edit, arrows up and down to nudge.`,
+    });
+    p.w.style.stroke = colorFor(w, wMax);
+    p.w.style.strokeWidth = widthFor(w, wMax);
+    p.gr.style.stroke = gradKnown ? colorFor(g, gMax) : "";
+    p.gr.style.strokeWidth = gradKnown ? widthFor(g, gMax, 2, 8) : "";
+    p.g.classList.toggle("has-grad", gradKnown && show.grads);
+    p.g.classList.toggle("faint", !show.weights);
+    p.g.classList.toggle("ahead", Boolean(known) && phase === "forward" && !known.sum.has(`L${r.layer}N${r.row}`));
+    mark(p.g, id);
+    const lines = [];
+    if (updated && show.weights) lines.push(`${fmt(w)} → ${fmt(w2)}`);
+    else {
+      if (show.weights) lines.push(fmt(w));
+      if (show.grads && gradKnown) lines.push(`∂ ${fmt(g)}`);
+    }
+    pill(p, lines, b.lay.font, updated ? "upd" : show.grads && gradKnown && !show.weights ? "grad" : "");
+    mark(p.label, id);
+    if (p.show && lines.length) labelled.push({ p, id, first: cur?.target === id || refs.has(id) });
+    setText(p.title, `${p.symbol} = ${fmt(w)}${gradKnown ? `   ∂L/∂${p.symbol} = ${fmt(g)}` : ""}${updated ? `   → ${fmt(w2)}` : ""}`);
+  }
+
+  placePills(b, labelled);
+  for (const [id, p] of b.parts.neurons) paintNeuron(p, id, { state, R, known, cur, show, nMax, mark, s });
+  for (const [id, p] of b.parts.biases) {
+    const r = parseRef(id);
+    const v = get(net.layers, r.layer - 1, "biases", r.unit);
+    const g = get(R, r.layer - 1, "grad_biases", r.unit);
+    const gradKnown = Boolean(known?.grad.has(id)) && g != null;
+    const updated = Boolean(known?.updated.has(id));
+    const v2 = get(after, "layers", r.layer - 1, "biases", r.unit);
+    setAttrs(p.g, { "data-value": exact(v), "data-grad": gradKnown ? exact(g) : null, "aria-label": `Bias ${p.symbol} = ${fmt(v)}. Enter to edit.` });
+    let text = `β ${fmt(v)}`;
+    if (updated && show.weights) text = `β ${fmt(v)} → ${fmt(v2)}`;
+    else if (show.grads && gradKnown) text = show.weights ? `β ${fmt(v)}  ∂ ${fmt(g)}` : `∂β ${fmt(g)}`;
+    setText(p.text, text);
+    p.g.classList.toggle("grad", show.grads && gradKnown && !updated);
+    mark(p.g, id);
+    setText(p.title, `${p.symbol} = ${fmt(v)}${gradKnown ? `   ∂L/∂${p.symbol} = ${fmt(g)}` : ""}`);
+  }
+
+  const classLoss = b.classLoss;
+  for (const [id, p] of b.parts.targets) {
+    const k = p.t.unit;
+    const y = classLoss ? request.y[s] : get(request.y, s, k);
+    setAttrs(p.g, { "data-value": exact(y), "aria-label": `Target ${p.symbol} = ${classLoss ? y : fmt(y)}. Enter to edit.` });
+    setText(p.text, classLoss ? `class ${y}` : `${p.symbol} = ${fmt(y)}`);
+    mark(p.g, id);
+    setText(p.title, `${p.symbol} = ${y}`);
+  }
+
+  const lossKnown = Boolean(known?.loss);
+  setText(b.loss.text, lossKnown ? fmt(response.loss) : "?");
+  b.loss.g.classList.toggle("unknown", !lossKnown);
+  setAttrs(b.loss.g, { "data-value": response ? exact(response.loss) : null, "aria-label": lossKnown ? `Loss L = ${fmt(response.loss)}` : "Loss L, not computed yet" });
+  mark(b.loss.g, "loss");
+  setText(b.loss.title, response ? `L = ${fmt(response.loss)}` : "L");
+  paintHighlight(b, state);
+}
+
+// Labels that would overlap another label or a neuron are left out (the value stays in the
+// edge's tooltip, the values table and the explanation); the current step's go first.
+function placePills(b, labelled) {
+  labelled.sort((a, c) => Number(c.first) - Number(a.first));
+  const items = labelled.map(({ p, id, first }) => ({ id, ...p.edge, w: p.pw, h: p.ph, force: first }));
+  const f = b.lay.font;
+  const obstacles = b.lay.neurons.map((n) => ({ x: n.x, y: n.y, r: n.r + 2 }));
+  // Bias labels under the neurons (when shown) and symbols above them.
+  for (const ly of b.lay.layers) {
+    if (!ly.labels) continue;
+    for (const n of b.lay.neurons.filter((m) => m.layer === ly.layer)) {
+      if (n.layer > 0) obstacles.push({ x: n.x, y: n.y + n.r + f * 0.7, w: f * 4.5, h: f * 1.1 });
+      obstacles.push({ x: n.x, y: n.y - n.r - f * 0.8, w: f * 4, h: f * 1.1 });
+    }
+  }
+  const spots = placeLabels(items, obstacles);
+  for (const { p, id } of labelled) {
+    const spot = spots.get(id);
+    if (spot) {
+      p.label.removeAttribute("visibility");
+      p.label.setAttribute("transform", `translate(${spot.x},${spot.y})`);
+    } else p.label.setAttribute("visibility", "hidden");
+  }
+}
+
+// A weight's label pill: one or two lines, its background sized to the text.
+function pill(p, lines, font, kind) {
+  if (!p.show || !lines.length) {
+    p.label.setAttribute("visibility", "hidden");
+    return;
+  }
+  const key = lines.join("\n");
+  if (p.lines !== key) {
+    p.lines = key;
+    p.text.replaceChildren();
+    lines.forEach((line, i) => {
+      const t = document.createElementNS("http://www.w3.org/2000/svg", "tspan");
+      setAttrs(t, { x: 0, dy: i === 0 ? `${0.35 - (lines.length - 1) * 0.6}em` : "1.2em" });
+      t.textContent = line;
+      p.text.append(t);
+    });
+    const w = Math.max(...lines.map((l) => l.length)) * font * 0.6 + font * 0.6;
+    const h = lines.length * font * 1.2 + font * 0.2;
+    setAttrs(p.bg, { x: -w / 2, y: -h / 2, width: w, height: h });
+    p.pw = w;
+    p.ph = h;
+    p.text.removeAttribute("dy");
+  }
+  p.label.dataset.kind = kind;
+}
+
+function paintNeuron(p, id, { state, R, known, cur, show, nMax, mark, s }) {
+  const { n, ly } = p;
+  const L = n.layer;
+  const input = L === 0;
+  const x = input ? state.request.x[s]?.[n.unit] : undefined;
+  const post = input ? x : get(R, L - 1, "post", s, n.unit);
+  const pre = input ? undefined : get(R, L - 1, "pre", s, n.unit);
+  const gPost = input ? get(state.response, "grad_input", s, n.unit) : get(R, L - 1, "grad_post", s, n.unit);
+  const gPre = input ? undefined : get(R, L - 1, "grad_pre", s, n.unit);
+  const act = input || Boolean(known?.act.has(id));
+  const sum = input || Boolean(known?.sum.has(id));
+  const gradKnown = !input && Boolean(known?.grad.has(id));
+  const onPre = gradKnown && cur?.target === id && cur.kind === "grad_pre";
+  const g = onPre ? gPre : gPost;
+  const shown = act ? post : sum ? pre : undefined;
+  const f = ly.value === "short" ? fmtShort : fmt;
+  setAttrs(p.g, {
+    "data-value": post === undefined ? null : exact(post),
+    "data-grad": gradKnown ? exact(gPost) : null,
+    "aria-label": `${input ? "Input" : "Neuron"} ${p.symbol} = ${shown === undefined ? "not computed yet" : fmt(shown)}${gradKnown ? `, ∂L/∂${p.symbol} = ${fmt(gPost)}` : ""}${input ? ". Enter to edit." : ""}`,
+  });
+  p.g.classList.toggle("unknown", !sum && !(show.grads && gradKnown));
+  p.g.classList.toggle("has-grad", show.grads && gradKnown);
+  p.body.style.stroke = shown === undefined ? "" : colorFor(shown, 1);
+  p.ring.style.stroke = gradKnown ? colorFor(g, nMax) : "";
+  mark(p.g, id);
+  const valueText = ly.value === "none" ? "" : shown === undefined ? "?" : f(shown);
+  const gradText = ly.value === "none" || !gradKnown ? "" : f(g);
+  const both = show.weights && show.grads && gradText;
+  if (show.grads && !show.weights && gradText) {
+    setText(p.value, gradText);
+    setText(p.grad, "");
+  } else {
+    setText(p.value, valueText);
+    setText(p.grad, both ? gradText : "");
+  }
+  p.value.setAttribute("y", both ? n.y - ly.r * 0.32 : n.y);
+  p.grad.setAttribute("y", n.y + ly.r * 0.4);
+  p.value.classList.toggle("grad", show.grads && !show.weights && Boolean(gradText));
+  let label = act ? p.symbol : p.pre ?? p.symbol;
+  if (show.grads && gradKnown && !show.weights) label = `∂L/∂${onPre ? p.pre : p.symbol}`;
+  setText(p.label, label);
+  setText(p.title, `${p.symbol} = ${fmt(post)}${pre !== undefined ? `   ${p.pre} = ${fmt(pre)}` : ""}${gradKnown ? `   ∂L/∂${p.symbol} = ${fmt(gPost)}` : ""}`);
+}
+
+export function paintHighlight(b, state) {
+  b.el.querySelectorAll(".hl").forEach((n) => n.classList.remove("hl"));
+  for (const node of b.refs.get(state.highlight) ?? []) node.classList.add("hl");
+}

@@ -1,0 +1,134 @@
+// The network diagram (SVG): neurons in columns, weights as edges, biases, targets and
+// the loss node. Built once per shape and size (elements keyed by their data-* id), then
+// repainted in place, so live edits never flicker and keyboard focus stays put.
+
+import { layoutNetwork } from "../layout.js";
+import { notation } from "../notation.js";
+import { isClassLoss, sizes } from "../netedit.js";
+import { svg, setAttrs } from "./dom.js";
+import { paint, paintHighlight } from "./network-paint.js";
+
+const ACT = { identity: "identity", relu: "ReLU", leaky_relu: "leaky ReLU", sigmoid: "σ", tanh: "tanh", softmax: "softmax" };
+
+export function mountNetwork(root, store) {
+  const el = svg("svg", { class: "diagram", role: "group", "aria-label": "Network diagram", "data-diagram": "" });
+  root.append(el);
+  let built = null;
+
+  function render(reason) {
+    const { request } = store.state;
+    if (!request) return;
+    if (reason === "highlight") return built && paintHighlight(built, store.state);
+    const rect = root.getBoundingClientRect();
+    const font = parseFloat(getComputedStyle(root).getPropertyValue("--diagram-font")) || 18;
+    const shape = sizes(request);
+    const key = JSON.stringify([shape, Math.round(rect.width), Math.round(rect.height), font, isClassLoss(request), request.network.layers.map((l) => l.activation)]);
+    if (!built || built.key !== key) built = build(el, request, rect, font, key);
+    paint(built, store.state);
+  }
+
+  store.addEventListener("change", (e) => render(e.detail.reason));
+  new ResizeObserver(() => render("resize")).observe(root);
+  return { render };
+}
+
+function build(el, request, rect, font, key) {
+  const shape = sizes(request);
+  const nLayers = shape.length - 1;
+  const classLoss = isClassLoss(request);
+  const lay = layoutNetwork(shape, { width: rect.width, height: rect.height, font, outputsAsClass: classLoss });
+  const sym = notation(nLayers, shape[nLayers]);
+  el.replaceChildren();
+  setAttrs(el, { width: lay.width, height: lay.height, style: `--font:${font}px` });
+
+  const gEdges = svg("g", { class: "edges" }, el);
+  const gLinks = svg("g", { class: "links" }, el);
+  const gLabels = svg("g", { class: "edge-labels" }, el);
+  const gNodes = svg("g", { class: "nodes" }, el);
+  const refs = new Map(); // diagram id → element (for highlight)
+  const parts = { edges: new Map(), neurons: new Map(), biases: new Map(), targets: new Map() };
+
+  // Column headers: what each column is, and its activation φ.
+  // Column headers: the longest wording that fits between the neighbouring columns.
+  const xs = [...lay.layers.map((ly) => ly.x), lay.targets[0].x, lay.loss.x];
+  const heads = lay.layers.map((ly) => {
+    const l = ly.layer;
+    const act = l === 0 ? "" : ACT[request.network.layers[l - 1].activation];
+    if (l === 0) return ["inputs x", "x"];
+    const name = l === nLayers ? "output ŷ" : nLayers === 2 ? "hidden z" : `hidden ${l}`;
+    const symbol = l === nLayers ? "ŷ" : "z";
+    return [`${name} · ${act}`, `${symbol} · ${act}`, act, symbol];
+  });
+  heads.push(["target y", "y"], ["loss L", "L"]);
+  heads.forEach((options, i) => {
+    const first = i === 0;
+    const last = i === heads.length - 1;
+    const left = first ? xs[0] * 2 : xs[i] - xs[i - 1];
+    const right = last ? (lay.width - xs[i]) * 2 : xs[i + 1] - xs[i];
+    const room = first ? xs[0] + right / 2 : last ? lay.width - xs[i] + left / 2 : Math.min(left, right);
+    const text = options.find((o) => o.length * font * 0.6 <= room * 0.92) ?? options.at(-1);
+    const x = first ? 4 : last ? lay.width - 4 : xs[i];
+    svg("text", { class: "col-head", x, y: font * 1.1, "text-anchor": first ? "start" : last ? "end" : "middle" }, el).textContent = text;
+  });
+
+  for (const e of lay.edges) {
+    const g = svg("g", { class: "edge", "data-edge": e.id, "data-ref": e.id, "data-editable": e.id, tabindex: 0, role: "button" }, gEdges);
+    const line = { x1: e.x1, y1: e.y1, x2: e.x2, y2: e.y2 };
+    svg("line", { ...line, class: "hit" }, g);
+    const w = svg("line", { ...line, class: "w" }, g);
+    const gr = svg("line", { ...line, class: "g" }, g);
+    const title = svg("title", {}, g);
+    const show = lay.edgeLabels[e.layer];
+    const label = svg("g", { class: "pill", "data-edge-label": e.id, transform: `translate(${e.lx},${e.ly})`, display: show ? null : "none" }, gLabels);
+    const bg = svg("rect", { class: "pill-bg", rx: font * 0.3 }, label);
+    const text = svg("text", { "text-anchor": "middle", dy: "0.35em" }, label);
+    const symbol = sym.weight(e.layer, e.row, e.col);
+    parts.edges.set(e.id, { g, w, gr, title, label, bg, text, symbol, show, edge: e });
+    refs.set(e.id, [g, label]);
+  }
+
+  for (const n of lay.neurons) {
+    const ly = lay.layers[n.layer];
+    const editable = n.layer === 0 ? n.id : null;
+    const g = svg("g", { class: `neuron layer-${n.layer === 0 ? "in" : n.layer === nLayers ? "out" : "hidden"}`, "data-node": n.id, "data-ref": n.id, "data-editable": editable, tabindex: 0, role: editable ? "button" : "img" }, gNodes);
+    const ring = svg("circle", { class: "g-ring", cx: n.x, cy: n.y, r: n.r + font * 0.28 }, g);
+    const body = svg("circle", { class: "body", cx: n.x, cy: n.y, r: n.r }, g);
+    const value = svg("text", { class: "value", x: n.x, y: n.y, "text-anchor": "middle", dy: "0.35em" }, g);
+    const grad = svg("text", { class: "value grad", x: n.x, y: n.y + font * 0.6, "text-anchor": "middle", dy: "0.35em" }, g);
+    const label = svg("text", { class: "sym", x: n.x, y: n.y - n.r - font * 0.45, "text-anchor": "middle", display: ly.labels ? null : "none" }, g);
+    const title = svg("title", {}, g);
+    const part = { g, ring, body, value, grad, label, title, n, ly, symbol: sym.neuron(n.layer, n.unit), pre: n.layer ? sym.pre(n.layer, n.unit) : null };
+    parts.neurons.set(n.id, part);
+    refs.set(n.id, [g]);
+    if (n.layer > 0) {
+      const id = `L${n.layer}B${n.unit}`;
+      const b = svg("g", { class: "bias", "data-bias": id, "data-ref": id, "data-editable": id, tabindex: ly.labels ? 0 : -1, role: "button", display: ly.labels ? null : "none" }, gNodes);
+      const bt = svg("text", { x: n.x, y: n.y + n.r + font * 1.05, "text-anchor": "middle" }, b);
+      const btitle = svg("title", {}, b);
+      parts.biases.set(id, { g: b, text: bt, title: btitle, symbol: sym.bias(n.layer, n.unit) });
+      refs.set(id, [b, g]);
+    }
+  }
+
+  // ŷ → y → L: the loss compares each output with its target.
+  for (const t of lay.targets) {
+    const outs = classLoss ? lay.neurons.filter((n) => n.layer === nLayers) : [lay.neurons.find((n) => n.layer === nLayers && n.unit === t.unit)];
+    for (const o of outs) svg("line", { class: "link", x1: o.x + o.r, y1: o.y, x2: t.x - t.w / 2, y2: t.y }, gLinks);
+    svg("line", { class: "link", x1: t.x + t.w / 2, y1: t.y, x2: lay.loss.x - lay.loss.r, y2: lay.loss.y }, gLinks);
+    const g = svg("g", { class: "target", "data-target": t.id, "data-ref": t.id, "data-editable": t.id, tabindex: 0, role: "button" }, gNodes);
+    svg("rect", { x: t.x - t.w / 2, y: t.y - t.h / 2, width: t.w, height: t.h, rx: font * 0.3 }, g);
+    const text = svg("text", { x: t.x, y: t.y, "text-anchor": "middle", dy: "0.35em" }, g);
+    const title = svg("title", {}, g);
+    parts.targets.set(t.id, { g, text, title, symbol: classLoss ? "y (class)" : sym.target(t.unit), t });
+    refs.set(t.id, [g]);
+  }
+  const lg = svg("g", { class: "loss-node", "data-ref": "loss", "data-loss-node": "", tabindex: 0, role: "img" }, gNodes);
+  svg("circle", { class: "body", cx: lay.loss.x, cy: lay.loss.y, r: lay.loss.r }, lg);
+  const lossText = svg("text", { class: "value", x: lay.loss.x, y: lay.loss.y, "text-anchor": "middle", dy: "0.35em" }, lg);
+  const lossLabel = svg("text", { class: "sym", x: lay.loss.x, y: lay.loss.y - lay.loss.r - font * 0.45, "text-anchor": "middle" }, lg);
+  lossLabel.textContent = "L";
+  const lossTitle = svg("title", {}, lg);
+  refs.set("loss", [lg]);
+
+  return { key, lay, parts, refs, loss: { g: lg, text: lossText, title: lossTitle }, nLayers, classLoss, el };
+}

@@ -1,0 +1,43 @@
+// The header: preset picker, what the diagram draws (weights / gradients / both), theme,
+// the side panel toggle and presentation mode. Also reflects theme and mode on <html>.
+
+import { h } from "./dom.js";
+
+const THEMES = [["light", "Light"], ["dark", "Dark"], ["contrast", "High contrast"]];
+const VIEWS = [["auto", "Auto (by phase)"], ["weights", "Weights"], ["grads", "Gradients"], ["both", "Both"]];
+
+export function mountToolbar(root, store) {
+  const preset = h("select", { "aria-label": "Preset", "data-control": "preset", onchange: () => store.loadPreset(preset.value) });
+  const view = h("select", { "aria-label": "Show on the edges", "data-control": "view", onchange: () => store.set({ view: view.value }, "view") },
+    ...VIEWS.map(([v, t]) => h("option", { value: v, text: t })));
+  const theme = h("select", { "aria-label": "Theme", "data-control": "theme", onchange: () => store.set({ theme: theme.value }, "theme") },
+    ...THEMES.map(([v, t]) => h("option", { value: v, text: t })));
+  const panel = h("button", { type: "button", class: "toggle", "data-control": "panel", "aria-controls": "side-panel", onclick: () => store.set({ panelOpen: !store.state.panelOpen }, "panel") }, "Build");
+  const present = h("button", { type: "button", class: "toggle", "data-control": "present", title: "Presentation mode (F)", onclick: () => store.set({ presenting: !store.state.presenting }, "present") }, "Present");
+
+  root.append(
+    h("label", { class: "field" }, h("span", { class: "field-label", text: "Preset" }), preset),
+    h("label", { class: "field" }, h("span", { class: "field-label", text: "Edges" }), view),
+    h("label", { class: "field theme-field" }, h("span", { class: "field-label", text: "Theme" }), theme),
+    panel,
+    present,
+  );
+
+  store.addEventListener("change", (e) => {
+    const reason = e.detail.reason;
+    const s = store.state;
+    if (reason === "presets" || (reason === "request" && preset.options.length === 0)) {
+      preset.replaceChildren(...s.presets.map((p) => h("option", { value: p.id, text: p.title, title: p.description })));
+    }
+    if (s.presetId && preset.value !== s.presetId) preset.value = s.presetId;
+    view.value = s.view;
+    theme.value = s.theme;
+    const html = document.documentElement;
+    html.dataset.theme = s.theme;
+    html.toggleAttribute("data-presenting", s.presenting);
+    html.toggleAttribute("data-panel-open", s.panelOpen);
+    present.setAttribute("aria-pressed", String(s.presenting));
+    panel.setAttribute("aria-expanded", String(s.panelOpen));
+    if (reason === "theme") localStorage.setItem("backprop-lab-theme", s.theme);
+  });
+}
