@@ -94,7 +94,7 @@ function build(el, request, rect, font, key) {
     const ring = svg("circle", { class: "g-ring", cx: n.x, cy: n.y, r: n.r + font * 0.28 }, g);
     const body = svg("circle", { class: "body", cx: n.x, cy: n.y, r: n.r }, g);
     const value = svg("text", { class: "value", x: n.x, y: n.y, "text-anchor": "middle", dy: "0.35em" }, g);
-    const grad = svg("text", { class: "value grad", x: n.x, y: n.y + font * 0.6, "text-anchor": "middle", dy: "0.35em" }, g);
+    const grad = svg("text", { class: "grad-value", x: n.x, y: n.y + font * 0.6, "text-anchor": "middle", dy: "0.35em" }, g);
     const label = svg("text", { class: "sym", x: n.x, y: n.y - n.r - font * 0.45, "text-anchor": "middle", display: ly.labels ? null : "none" }, g);
     const title = svg("title", {}, g);
     const part = { g, ring, body, value, grad, label, title, n, ly, symbol: sym.neuron(n.layer, n.unit), pre: n.layer ? sym.pre(n.layer, n.unit) : null };

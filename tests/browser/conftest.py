@@ -1,0 +1,70 @@
+"""Browser fixtures: one real server on a free 127.0.0.1 port for the session, Debian's
+Chromium through Playwright, and pages that fail the test on any console error."""
+
+from __future__ import annotations
+
+import json
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from server import CHROMIUM, CHROMIUM_ARGS, Server  # noqa: E402
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="session")
+def server():
+    """The app, started as `python -m app`; its log is printed if it does not start."""
+    srv = Server()
+    try:
+        srv.wait()
+    except RuntimeError as err:
+        pytest.fail(str(err))
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A 1280×720 page on the app; any console error or page error fails the test."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    pg = context.new_page()
+    errors = []
+    pg.on("console", lambda m: errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
+    pg.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+    pg.base_url = server.url
+    yield pg
+    context.close()
+    assert not errors, "\n".join(errors)
+
+
+@pytest.fixture(scope="session")
+def api(server):
+    """POST /api/step and GET on the same server, as the page's oracle."""
+
+    class Api:
+        def get(self, path):
+            with urllib.request.urlopen(server.url + path) as r:
+                return json.load(r)
+
+        def step(self, body):
+            req = urllib.request.Request(server.url + "/api/step", data=json.dumps(body).encode(),
+                                         headers={"content-type": "application/json"})
+            with urllib.request.urlopen(req) as r:
+                return json.load(r)
+
+    return Api()
