@@ -100,15 +100,16 @@ export function placeLabels(items, obstacles = []) {
   const placed = [];
   const out = new Map();
   for (const it of items) {
-    for (const dt of [0, -0.13, 0.13, -0.26, 0.22]) {
+    const boxes = [0, -0.08, 0.08, -0.16, 0.16, -0.24, 0.24, -0.32, 0.32, -0.4].map((dt) => {
       const t = Math.min(0.85, Math.max(0.12, it.t + dt));
-      const box = { x: it.x1 + t * (it.x2 - it.x1), y: it.y1 + t * (it.y2 - it.y1), w: it.w, h: it.h };
-      const hits = placed.some((b) => overlap(b, box)) || obstacles.some((c) => (c.r ? hitsCircle(box, c) : overlap(box, c)));
-      if (!hits || (it.force && dt === 0)) {
-        placed.push(box);
-        out.set(it.id, box);
-        break;
-      }
+      return { x: it.x1 + t * (it.x2 - it.x1), y: it.y1 + t * (it.y2 - it.y1), w: it.w, h: it.h };
+    });
+    const free = (box) => !placed.some((b) => overlap(b, box)) && !obstacles.some((c) => (c.r ? hitsCircle(box, c) : overlap(box, c)));
+    // A forced label (the current step's own) goes where it fits best, or at its place anyway.
+    const box = boxes.find(free) ?? (it.force ? boxes[0] : null);
+    if (box) {
+      placed.push(box);
+      out.set(it.id, box);
     }
   }
   return out;

@@ -60,9 +60,10 @@ export function showing(mode, phase) {
   if (mode === "weights") return { weights: true, grads: false };
   if (mode === "grads") return { weights: false, grads: true };
   if (mode === "both") return { weights: true, grads: true };
-  // auto: weights while computing forward, gradients from the backward pass on.
-  const back = phase === "backward" || phase === "update";
-  return { weights: !back || phase === "update", grads: back };
+  // auto: weights in the forward pass and the loss, gradients in the backward pass, and
+  // the weights again (old → new) in the update.
+  const back = phase === "backward";
+  return { weights: !back, grads: back };
 }
 
 /** Clamp a step index into the trace (a new trace of another length keeps the position). */

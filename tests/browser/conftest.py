@@ -14,6 +14,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from server import CHROMIUM, CHROMIUM_ARGS, Server  # noqa: E402
 
 playwright_api = pytest.importorskip("playwright.sync_api")
+# Auto-waiting assertions: generous for a loaded CI machine, instant when all is well.
+playwright_api.expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="session")

@@ -24,6 +24,7 @@ SHOTS = [
     ("backward-dark", "dark", False, ["3", *["ArrowRight"] * 6], "lecture"),
     ("present-forward-light", "light", True, ["ArrowRight"] * 4, "lecture"),
     ("present-backward-dark", "dark", True, ["3", *["ArrowRight"] * 1], "lecture"),
+    ("update-light", "light", False, ["4", "ArrowRight", "ArrowRight", "ArrowRight"], "lecture"),
     ("present-update-contrast", "contrast", True, ["4", *["ArrowRight"] * 8], "lecture"),
     ("panel-two-outputs", "light", False, ["3", "ArrowRight"], "two-outputs"),
     ("mini-mlp-dark", "dark", False, ["ArrowRight"] * 3, "mini-mlp"),

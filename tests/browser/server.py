@@ -45,11 +45,22 @@ class Server:
             try:
                 with urllib.request.urlopen(self.url + "/api/health", timeout=2) as r:
                     if r.status == 200:
+                        self.warm_up()
                         return self
             except OSError:
                 time.sleep(0.2)  # polling the server's start-up, not waiting on the page
         self.stop()
         raise RuntimeError(f"the server did not start on {self.url}; its log:\n{self.read_log()}")
+
+    def warm_up(self) -> None:
+        """One step of the lecture preset: torch's first call costs seconds, the page's shouldn't."""
+        import json
+
+        with urllib.request.urlopen(self.url + "/api/presets/lecture", timeout=30) as r:
+            body = r.read()
+        req = urllib.request.Request(self.url + "/api/step", data=body, headers={"content-type": "application/json"})
+        with urllib.request.urlopen(req, timeout=60) as r:
+            json.load(r)
 
     def read_log(self) -> str:
         return Path(self.log.name).read_text(errors="replace")

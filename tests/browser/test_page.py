@@ -110,9 +110,10 @@ def test_the_backward_phase_sets_data_grad_on_every_edge_equal_to_the_api(page, 
                 edge = page.locator(f'[data-edge="L{i}W{row}_{col}"]')
                 assert abs(float(edge.get_attribute("data-grad")) - g) <= 1e-12 * max(1, abs(g))
     # The update phase shows old → new on the weight the step updates.
-    expect(page.locator('[data-edge-label="L1W0_0"]')).to_contain_text("0.1 → 0.1107")
+    expect(page.locator('[data-edge-label="L1W0_0"]')).to_have_text(re.compile(r"^0\.1\s*→ 0\.1107$"))
+    expect(page.locator('[data-edge="L1W0_0"]')).to_have_attribute("data-new", repr(expected["network_after"]["layers"][0]["weights"][0][0]))
     page.keyboard.press("End")
-    expect(page.locator('[data-edge-label="L2W0_0"]')).to_contain_text("0.6 → 0.767")
+    expect(page.locator('[data-edge-label="L2W0_0"]')).to_have_text(re.compile(r"^0\.6\s*→ 0\.767$"))
     page.get_by_role("button", name=re.compile("Apply")).click()
     expect(page.locator('[data-edge="L2W0_0"]')).to_have_attribute("data-weight", re.compile(r"^0\.767"))
     expect(page.locator(EXPLAIN)).to_contain_text("Step 1 of 33")

@@ -41,5 +41,6 @@ test("progress per phase, clamping and what the edges show", () => {
   assert.equal(clampStep(-3, trace), 0);
   assert.deepEqual(showing("auto", "forward"), { weights: true, grads: false });
   assert.deepEqual(showing("auto", "backward"), { weights: false, grads: true });
+  assert.deepEqual(showing("auto", "update"), { weights: true, grads: false });
   assert.deepEqual(showing("both", "forward"), { weights: true, grads: true });
 });

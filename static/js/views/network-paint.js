@@ -54,7 +54,8 @@ export function paint(b, state) {
     p.g.classList.toggle("ahead", Boolean(known) && phase === "forward" && !known.sum.has(`L${r.layer}N${r.row}`));
     mark(p.g, id);
     const lines = [];
-    if (updated && show.weights) lines.push(`${fmt(w)} → ${fmt(w2)}`);
+    // Old above new: a narrow pill fits between the columns even on a projector.
+    if (updated && show.weights) lines.push(fmt(w), `→ ${fmt(w2)}`);
     else {
       if (show.weights) lines.push(fmt(w));
       if (show.grads && gradKnown) lines.push(`∂ ${fmt(g)}`);
@@ -65,7 +66,6 @@ export function paint(b, state) {
     setText(p.title, `${p.symbol} = ${fmt(w)}${gradKnown ? `   ∂L/∂${p.symbol} = ${fmt(g)}` : ""}${updated ? `   → ${fmt(w2)}` : ""}`);
   }
 
-  placePills(b, labelled);
   for (const [id, p] of b.parts.neurons) paintNeuron(p, id, { state, R, known, cur, show, nMax, mark, s });
   for (const [id, p] of b.parts.biases) {
     const r = parseRef(id);
@@ -76,7 +76,11 @@ export function paint(b, state) {
     const v2 = get(after, "layers", r.layer - 1, "biases", r.unit);
     setAttrs(p.g, { "data-value": exact(v), "data-grad": gradKnown ? exact(g) : null, "aria-label": `Bias ${p.symbol} = ${fmt(v)}. Enter to edit.` });
     let text = `β ${fmt(v)}`;
-    if (updated && show.weights) text = `β ${fmt(v)} → ${fmt(v2)}`;
+    if (updated && show.weights) {
+      text = `β ${fmt(v)} → ${fmt(v2)}`;
+      // Too wide for the column gap (a projector's big type): the new value only.
+      if (text.length * b.lay.font * 0.6 > b.lay.gap * 0.9) text = `β → ${fmt(v2)}`;
+    }
     else if (show.grads && gradKnown) text = show.weights ? `β ${fmt(v)}  ∂ ${fmt(g)}` : `∂β ${fmt(g)}`;
     setText(p.text, text);
     p.g.classList.toggle("grad", show.grads && gradKnown && !updated);
@@ -84,6 +88,7 @@ export function paint(b, state) {
     setText(p.title, `${p.symbol} = ${fmt(v)}${gradKnown ? `   ∂L/∂${p.symbol} = ${fmt(g)}` : ""}`);
   }
 
+  placePills(b, labelled);
   const classLoss = b.classLoss;
   for (const [id, p] of b.parts.targets) {
     const k = p.t.unit;
@@ -114,7 +119,9 @@ function placePills(b, labelled) {
   for (const ly of b.lay.layers) {
     if (!ly.labels) continue;
     for (const n of b.lay.neurons.filter((m) => m.layer === ly.layer)) {
-      if (n.layer > 0) obstacles.push({ x: n.x, y: n.y + n.r + f * 0.7, w: f * 4.5, h: f * 1.1 });
+      const bias = b.parts.biases.get(`L${n.layer}B${n.unit}`);
+      const chars = bias ? bias.text.textContent.length : 0;
+      if (chars) obstacles.push({ x: n.x, y: n.y + n.r + f * 0.7, w: chars * f * 0.6, h: f * 1.1 });
       obstacles.push({ x: n.x, y: n.y - n.r - f * 0.8, w: f * 4, h: f * 1.1 });
     }
   }

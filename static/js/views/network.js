@@ -8,6 +8,7 @@ import { isClassLoss, sizes } from "../netedit.js";
 import { svg, setAttrs } from "./dom.js";
 import { paint, paintHighlight } from "./network-paint.js";
 
+const ACT_SHORT = { identity: "id", relu: "ReLU", leaky_relu: "LReLU", sigmoid: "σ", tanh: "tanh", softmax: "smax" };
 const ACT = { identity: "identity", relu: "ReLU", leaky_relu: "leaky ReLU", sigmoid: "σ", tanh: "tanh", softmax: "softmax" };
 
 export function mountNetwork(root, store) {
@@ -57,7 +58,7 @@ function build(el, request, rect, font, key) {
     if (l === 0) return ["inputs x", "x"];
     const name = l === nLayers ? "output ŷ" : nLayers === 2 ? "hidden z" : `hidden ${l}`;
     const symbol = l === nLayers ? "ŷ" : "z";
-    return [`${name} · ${act}`, `${symbol} · ${act}`, act, symbol];
+    return [`${name} · ${act}`, `${symbol} · ${act}`, `${symbol} · ${ACT_SHORT[request.network.layers[l - 1].activation]}`, symbol];
   });
   heads.push(["target y", "y"], ["loss L", "L"]);
   heads.forEach((options, i) => {
