@@ -47,3 +47,24 @@ export function parseRef(ref) {
   if (ref === "loss") return { kind: "loss" };
   return null;
 }
+
+/**
+ * The diagram ids a 422's `loc` points at (["body", "network", "layers", 1, "weights", 0, 0]
+ * → L2W0_0; ["body", "y", 0] → every target of sample 0), for the traced sample `s`.
+ */
+export function locToRefs(loc, s, outputs) {
+  const p = (loc || []).filter((part) => part !== "body");
+  if (p[0] === "network" && p[1] === "layers" && Number.isInteger(p[2])) {
+    const layer = p[2] + 1;
+    if (p[3] === "weights" && Number.isInteger(p[5])) return [`L${layer}W${p[4]}_${p[5]}`];
+    if (p[3] === "biases" && Number.isInteger(p[4])) return [`L${layer}B${p[4]}`];
+    return [];
+  }
+  if ((p[0] === "x" || p[0] === "y") && p[1] !== undefined && p[1] !== s) return [];
+  if (p[0] === "x" && Number.isInteger(p[2])) return [`L0N${p[2]}`];
+  if (p[0] === "y") {
+    if (Number.isInteger(p[2])) return [`Y${p[2]}`];
+    return Array.from({ length: outputs }, (_, k) => `Y${k}`);
+  }
+  return [];
+}

@@ -19,7 +19,7 @@ export class Store extends EventTarget {
       traceSample: 0,
       response: null, // the last answer that matches a request (kept while the next is pending)
       pending: false,
-      error: null, // {message, refs}: shown in the status line; the user's edit is kept
+      error: null, // {message, locs}: shown in the status line and on the element; the edit is kept
       step: 0,
       playing: false,
       speed: 1,
@@ -86,8 +86,8 @@ export class Store extends EventTarget {
       this.set({ response, pending: false, error: null, step }, "response");
     } catch (err) {
       if (err.name === "AbortError" || seq !== this._seq) return;
-      const refs = (err.details || []).map((d) => (d.loc || []).join("."));
-      this.set({ pending: false, error: { message: err.message, refs } }, "error");
+      const locs = (err.details || []).map((d) => d.loc || []);
+      this.set({ pending: false, error: { message: err.message, locs } }, "error");
     }
   }
 

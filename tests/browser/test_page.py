@@ -181,3 +181,61 @@ SMALL_TEXT = """() => {
   }
   return out;
 }"""
+
+
+def edit(page, ref, text):
+    page.locator(f'[data-editable="{ref}"]').first.click()
+    editor = page.locator(f'[data-editor="{ref}"]')
+    expect(editor).to_be_focused()
+    editor.fill(text)
+    editor.press("Enter")
+
+
+def test_a_refused_edit_stays_with_the_servers_message_and_divergence_is_shown(page):
+    # The browser itself logs the refused request; that one console error is expected.
+    page.allowed_console = [r"status of 422 \(Unprocessable Entity\)"]
+    open_lecture(page, "?panel")
+    page.locator("[data-control=loss]").select_option("bce")
+    expect(page.locator("[data-control=activation-2]")).to_have_value("sigmoid")
+    expect(page.locator("[data-testid=loss]")).not_to_contain_text("0.1276")
+    edit(page, "Y0", "2")
+    expect(page.locator("[data-status]")).to_contain_text("bce targets must lie in [0, 1]")
+    target = page.locator('[data-target="Y0"]')
+    expect(target).to_have_attribute("data-value", "2")  # the edit is kept
+    expect(target).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("[data-apply]")).to_be_disabled()
+    edit(page, "Y0", "1")
+    expect(page.locator("[data-status]")).to_have_text("")
+    expect(target).not_to_have_attribute("aria-invalid", "true")
+    # A weight so large the loss overflows: a result, not a crash; nothing to apply.
+    page.locator("[data-control=loss]").select_option("mse")
+    edit(page, "L2W0_0", "1e308")
+    expect(page.locator("[data-diverged]")).to_be_visible()
+    expect(page.locator("[data-testid=loss]")).to_contain_text("∞")
+    expect(page.locator("[data-apply]")).to_be_disabled()
+    page.keyboard.press("End")
+    expect(page.locator(EXPLAIN)).to_contain_text("Step 33 of 33")
+
+
+def test_a_batch_traces_the_chosen_sample_and_shows_its_share(page, api):
+    page.goto(page.base_url + "/?preset=two-outputs&panel")
+    expect(page.locator("[data-sample-row]")).to_have_count(2)
+    body = api.get("/api/presets/two-outputs")
+    body["trace_sample"] = 1
+    expected = api.step(body)
+    page.locator('[data-trace-sample="1"]').check()
+    expect(page.locator('[data-node="L0N1"]')).to_have_attribute("data-value", "2")
+    step = next(s for s in expected["trace"] if s["kind"] == "grad_weight")
+    page.locator("[data-step-slider]").fill(str(step["i"]))
+    expect(page.locator("[data-batch-note]")).to_be_visible()
+    expect(page.locator("[data-batch-total]")).to_have_text(fmt(step["value"]))
+    page.locator("[data-control=add-sample]").click()
+    expect(page.locator("[data-sample-row]")).to_have_count(3)
+    expect(page.locator("[data-testid=loss]")).to_contain_text("batch of 3")
+
+
+def fmt(v):
+    """The server's number format (app/engine/tokens.py)."""
+    from app.engine.tokens import fmt as server_fmt
+
+    return server_fmt(v)

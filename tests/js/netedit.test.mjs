@@ -96,3 +96,13 @@ test("notation follows the lecture: x₀, z⁰, ŷ, w₀ᵒᵘᵗ, β¹, and lay
   assert.equal(notation(3, 2).neuron(1, 0), "z¹˒⁰");
   assert.equal(notation(3, 2).neuron(3, 1), "ŷ₁");
 });
+
+test("a 422's loc names the diagram element to mark", async () => {
+  const { locToRefs } = await import("../../static/js/notation.js");
+  assert.deepEqual(locToRefs(["body", "network", "layers", 1, "weights", 0, 1], 0, 1), ["L2W0_1"]);
+  assert.deepEqual(locToRefs(["body", "network", "layers", 0, "biases", 1], 0, 1), ["L1B1"]);
+  assert.deepEqual(locToRefs(["body", "y", 0], 0, 2), ["Y0", "Y1"]);
+  assert.deepEqual(locToRefs(["body", "y", 1, 0], 0, 2), []);
+  assert.deepEqual(locToRefs(["body", "x", 0, 2], 0, 1), ["L0N2"]);
+  assert.deepEqual(locToRefs(["body", "optimizer", "lr"], 0, 1), []);
+});

@@ -2,7 +2,7 @@
 // what the player has reached (the rest dimmed), weights vs gradients, old → new.
 
 import { exact, fmt, fmtShort } from "../format.js";
-import { parseRef } from "../notation.js";
+import { locToRefs, parseRef } from "../notation.js";
 import { knownAt, showing } from "../progress.js";
 import { placeLabels } from "../layout.js";
 import { colorFor, maxAbs, widthFor } from "../scale.js";
@@ -106,6 +106,27 @@ export function paint(b, state) {
   mark(b.loss.g, "loss");
   setText(b.loss.title, response ? `L = ${fmt(response.loss)}` : "L");
   paintHighlight(b, state);
+  paintErrors(b, state);
+}
+
+// The element a 422 names gets the error's colour and message (the edit itself stays).
+function paintErrors(b, state) {
+  b.el.querySelectorAll(".invalid").forEach((n) => {
+    n.classList.remove("invalid");
+    n.removeAttribute("aria-invalid");
+  });
+  const err = state.error;
+  if (!err?.locs) return;
+  const outputs = state.request.network.layers.at(-1).units;
+  for (const loc of err.locs) {
+    for (const ref of locToRefs(loc, state.traceSample, outputs)) {
+      for (const node of b.refs.get(ref) ?? []) {
+        node.classList.add("invalid");
+        node.setAttribute("aria-invalid", "true");
+        node.setAttribute("aria-errormessage", "status-line");
+      }
+    }
+  }
 }
 
 // Labels that would overlap another label or a neuron are left out (the value stays in the

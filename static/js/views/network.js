@@ -28,7 +28,9 @@ export function mountNetwork(root, store) {
     paint(built, store.state);
   }
 
-  store.addEventListener("change", (e) => render(e.detail.reason));
+  store.addEventListener("change", (e) => {
+    if (e.detail.reason !== "editing" && e.detail.reason !== "playing") render(e.detail.reason);
+  });
   new ResizeObserver(() => render("resize")).observe(root);
   return { render };
 }

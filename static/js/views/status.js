@@ -6,7 +6,7 @@ import { h } from "./dom.js";
 
 export function mountStatus(root, store) {
   const loss = h("span", { class: "loss-readout", "data-testid": "loss", "aria-live": "polite" });
-  const line = h("span", { class: "status-line", "data-status": "", role: "status" });
+  const line = h("span", { id: "status-line", class: "status-line", "data-status": "", role: "status" });
   const banner = h("p", { class: "diverged", "data-diverged": "", hidden: true, role: "alert" },
     "Diverged: some numbers are not finite (NaN or ∞). Lower the learning rate ε or edit the weights; “Apply” is off.");
   root.append(loss, line);
