@@ -360,3 +360,11 @@ def test_a_nan_output_is_a_diverged_200_for_every_loss(client, loss):
     res = step(client, req)
     assert res["diverged"] is True
     assert res["loss"] == "NaN"
+
+
+def test_a_422_that_echoes_a_huge_integer_is_still_json(client, lecture):
+    # found by the fuzzer: an integer beyond 64 bits where a list belongs
+    req = _with(lecture, "network.layers.0.biases", 18446744219061583872)
+    r = client.post("/api/step", json=req)
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["input"] == 18446744219061583872

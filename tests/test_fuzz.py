@@ -19,7 +19,7 @@ from helpers import is_non_finite, strict_json
 APP = create_app(Settings(open_browser=False))
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP).include(path_regex="^/api/")
 
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+FUZZ = settings(max_examples=int(__import__("os").environ.get("FUZZ_N", 60)), deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 
 
 @schema.parametrize()
@@ -89,5 +89,5 @@ def test_shape_consistent_requests_with_extreme_numbers_give_valid_json_never_a_
         # send the next step as the page does: the diverged network is bad input, not a crash
         nxt = client.post("/api/step", json=dict(req, network=body["network_after"],
                                                  optimizer_state=body["optimizer_state"]))
-        assert nxt.status_code == (422 if body["diverged"] else 200) or nxt.status_code in (200, 422)
+        assert nxt.status_code in ((200, 422) if body["diverged"] else (200,)), nxt.text[:500]
         strict_json(nxt.content)

@@ -8,7 +8,7 @@ import orjson
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 
 from .. import __version__
@@ -16,9 +16,10 @@ from ..schemas import Health, PresetSummary, StepRequest, StepResponse
 from ..validation import request_errors
 from .deps import SettingsDep
 
-def _json(content, status_code: int = 200) -> Response:
+
+def _json(content) -> Response:
     # orjson: FastAPI's default encoder costs more than the torch step on a large trace.
-    return Response(orjson.dumps(content), status_code=status_code, media_type="application/json")
+    return Response(orjson.dumps(content), media_type="application/json")
 
 
 def _named(value):
@@ -45,7 +46,8 @@ class _Route(APIRoute):
             try:
                 return await handler(request)
             except RequestValidationError as exc:
-                return _json({"detail": _named(jsonable_encoder(exc.errors()))}, status_code=422)
+                # the standard library's encoder: orjson refuses integers beyond 64 bits, which a 422 may echo
+                return JSONResponse({"detail": _named(jsonable_encoder(exc.errors()))}, status_code=422)
 
         return route_handler
 
