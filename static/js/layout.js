@@ -61,7 +61,8 @@ export function layoutNetwork(sizes, { width, height, font, outputsAsClass = fal
       }
     }
     edges.push(...layerEdges);
-    edgeLabels[l] = rows * cols <= 40; // beyond, labels only on hover and focus
+    // A crowded layer labels only the weights the current step uses (the rest: on hover).
+    edgeLabels[l] = rows * cols <= 12 ? "all" : "refs";
   }
 
   const outs = neurons.filter((n) => n.layer === L);

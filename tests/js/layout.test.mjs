@@ -39,7 +39,8 @@ test("small columns show full values and labels; crowded ones abbreviate or hide
   assert.ok(lay.layers.every((l) => l.value === "full" && l.labels));
   const big = layoutNetwork([8, 16, 1], box);
   assert.notEqual(big.layers[1].value, "full");
-  assert.equal(big.edgeLabels[1], false);
+  assert.equal(big.edgeLabels[1], "refs");
+  assert.equal(lay.edgeLabels[1], "all");
 });
 
 test("edges run from circle rim to circle rim", () => {

@@ -60,13 +60,15 @@ export function paint(b, state) {
       if (show.weights) lines.push(fmt(w));
       if (show.grads && gradKnown) lines.push(`∂ ${fmt(g)}`);
     }
+    const first = cur?.target === id || refs.has(id);
+    if (p.show === "refs" && !first) lines.length = 0;
     pill(p, lines, b.lay.font, updated ? "upd" : show.grads && gradKnown && !show.weights ? "grad" : "");
     mark(p.label, id);
-    if (p.show && lines.length) labelled.push({ p, id, first: cur?.target === id || refs.has(id) });
+    if (lines.length) labelled.push({ p, id, first });
     setText(p.title, `${p.symbol} = ${fmt(w)}${gradKnown ? `   ∂L/∂${p.symbol} = ${fmt(g)}` : ""}${updated ? `   → ${fmt(w2)}` : ""}`);
   }
 
-  for (const [id, p] of b.parts.neurons) paintNeuron(p, id, { state, R, known, cur, show, nMax, mark, s });
+  for (const [id, p] of b.parts.neurons) paintNeuron(p, id, { state, R, known, cur, show, nMax, mark, s, font: b.lay.font });
   for (const [id, p] of b.parts.biases) {
     const r = parseRef(id);
     const v = get(net.layers, r.layer - 1, "biases", r.unit);
@@ -158,7 +160,7 @@ function placePills(b, labelled) {
 
 // A weight's label pill: one or two lines, its background sized to the text.
 function pill(p, lines, font, kind) {
-  if (!p.show || !lines.length) {
+  if (!lines.length) {
     p.label.setAttribute("visibility", "hidden");
     return;
   }
@@ -182,7 +184,7 @@ function pill(p, lines, font, kind) {
   p.label.dataset.kind = kind;
 }
 
-function paintNeuron(p, id, { state, R, known, cur, show, nMax, mark, s }) {
+function paintNeuron(p, id, { state, R, known, cur, show, nMax, mark, s, font }) {
   const { n, ly } = p;
   const L = n.layer;
   const input = L === 0;
@@ -218,6 +220,8 @@ function paintNeuron(p, id, { state, R, known, cur, show, nMax, mark, s }) {
     setText(p.value, valueText);
     setText(p.grad, both ? gradText : "");
   }
+  squeeze(p.value, ly.r, font);
+  squeeze(p.grad, ly.r, font);
   p.value.setAttribute("y", both ? n.y - ly.r * 0.32 : n.y);
   p.grad.setAttribute("y", n.y + ly.r * 0.4);
   p.value.classList.toggle("grad", show.grads && !show.weights && Boolean(gradText));
@@ -230,4 +234,13 @@ function paintNeuron(p, id, { state, R, known, cur, show, nMax, mark, s }) {
 export function paintHighlight(b, state) {
   b.el.querySelectorAll(".hl").forEach((n) => n.classList.remove("hl"));
   for (const node of b.refs.get(state.highlight) ?? []) node.classList.add("hl");
+}
+
+// A value a little too wide for its circle is squeezed (same font size, tighter glyphs).
+function squeeze(text, r, font) {
+  const wide = text.textContent.length * font * 0.62 > r * 1.85;
+  if (wide) {
+    text.setAttribute("textLength", r * 1.8);
+    text.setAttribute("lengthAdjust", "spacingAndGlyphs");
+  } else text.removeAttribute("textLength");
 }

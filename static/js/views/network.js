@@ -82,7 +82,7 @@ function build(el, request, rect, font, key) {
     const gr = svg("line", { ...line, class: "g" }, g);
     const title = svg("title", {}, g);
     const show = lay.edgeLabels[e.layer];
-    const label = svg("g", { class: "pill", "data-edge-label": e.id, transform: `translate(${e.lx},${e.ly})`, display: show ? null : "none" }, gLabels);
+    const label = svg("g", { class: "pill", "data-edge-label": e.id, transform: `translate(${e.lx},${e.ly})` }, gLabels);
     const bg = svg("rect", { class: "pill-bg", rx: font * 0.3 }, label);
     const text = svg("text", { "text-anchor": "middle", dy: "0.35em" }, label);
     const symbol = sym.weight(e.layer, e.row, e.col);
