@@ -7,6 +7,8 @@ agree, with extreme numbers, so that the engine, the trace and the encoder run o
 
 from __future__ import annotations
 
+import os
+
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,7 +21,9 @@ from helpers import is_non_finite, strict_json
 APP = create_app(Settings(open_browser=False))
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP).include(path_regex="^/api/")
 
-FUZZ = settings(max_examples=int(__import__("os").environ.get("FUZZ_N", 60)), deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+# Bounded for CI; FUZZ_EXAMPLES=1000 FUZZ_RANDOM=1 explores further (new seeds each run).
+FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 60)), deadline=None,
+                suppress_health_check=list(HealthCheck), derandomize="FUZZ_RANDOM" not in os.environ)
 
 
 @schema.parametrize()
