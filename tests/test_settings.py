@@ -1,0 +1,97 @@
+"""The docs are true: the README's settings table and test command match the code and CI."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from app.config import Settings
+from conftest import app_client
+from helpers import step
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _section(heading: str) -> str:
+    """The text under a `## heading` of the README, up to the next heading of that level."""
+    m = re.search(rf"^## {re.escape(heading)}\s*$(.*?)(?=^## |\Z)", README, re.M | re.S)
+    assert m, f"README has no '## {heading}' section"
+    return m.group(1)
+
+
+def _table() -> dict[str, tuple[str, str]]:
+    rows = {}
+    for line in _section("Settings").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0].startswith("`"):
+            rows[cells[0].strip("`")] = (cells[1].strip("`"), cells[2])
+    return rows
+
+
+def _shown(default) -> str:
+    return ("true" if default else "false") if isinstance(default, bool) else str(default)
+
+
+def test_readme_settings_table_lists_exactly_the_settings_fields():
+    assert set(_table()) == {f"BACKPROP_LAB_{name.upper()}" for name in Settings.model_fields}
+
+
+@pytest.mark.parametrize("name", list(Settings.model_fields))
+def test_readme_gives_each_settings_default_and_description(name):
+    field = Settings.model_fields[name]
+    default, meaning = _table()[f"BACKPROP_LAB_{name.upper()}"]
+    assert default == _shown(field.default)
+    assert field.description and meaning == field.description
+
+
+def test_every_setting_is_read_from_its_environment_variable(monkeypatch):
+    values = {"host": "0.0.0.0", "port": "8123", "open_browser": "false", "max_layers": "3", "max_units": "5",
+              "max_inputs": "6", "max_samples": "7", "max_body_bytes": "4096", "torch_threads": "2"}
+    assert set(values) == set(Settings.model_fields)
+    for name, value in values.items():
+        monkeypatch.setenv(f"BACKPROP_LAB_{name.upper()}", value)
+    s = Settings()
+    assert (s.host, s.port, s.open_browser, s.max_layers, s.max_units, s.max_inputs, s.max_samples,
+            s.max_body_bytes, s.torch_threads) == ("0.0.0.0", 8123, False, 3, 5, 6, 7, 4096, 2)
+
+
+def _three_layers() -> dict:
+    return {"network": {"inputs": 1, "loss": "mse", "layers": [{"units": 2, "activation": "tanh"}] * 2
+                        + [{"units": 1}]}, "x": [[0.5]], "y": [[0.0]]}
+
+
+def test_an_environment_limit_applies_to_the_app(monkeypatch):
+    monkeypatch.setenv("BACKPROP_LAB_MAX_LAYERS", "2")
+    with app_client() as c:
+        r = c.post("/api/step", json=_three_layers())
+        assert r.status_code == 422
+        assert "at most 2 layers" in r.json()["detail"][0]["msg"]
+    monkeypatch.delenv("BACKPROP_LAB_MAX_LAYERS")
+    with app_client() as c:
+        step(c, _three_layers())
+
+
+def _commands(text: str) -> list[str]:
+    """Shell command lines, comments and blank lines dropped, each normalised by shlex."""
+    out = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip() if not line.lstrip().startswith("#!") else ""
+        if line:
+            out.append(shlex.join(shlex.split(line)))
+    return out
+
+
+def test_readme_test_command_is_what_ci_runs():
+    blocks = re.findall(r"```bash\n(.*?)```", _section("Tests"), re.S)
+    assert len(blocks) == 1, "one bash block under ## Tests"
+    readme = _commands(blocks[0])
+    ci = [c for c in _commands((ROOT / ".ci" / "run").read_text()) if not c.startswith(("set ", "cd "))]
+    assert readme == ci == ["bash tests/run.sh"]
+
+
+def test_the_test_script_runs_pytest():
+    assert "python -m pytest" in (ROOT / "tests" / "run.sh").read_text()
