@@ -16,6 +16,8 @@ export function mountBuild(root, store) {
     h("option", { value: "sgd", text: "SGD" }), h("option", { value: "adam", text: "Adam" }));
   const number = (key, label, attrs = {}) => {
     const input = h("input", { type: "number", step: "any", min: 0, "data-control": key, ...attrs });
+    // Enter commits and hands the keyboard back to the player.
+    input.addEventListener("keydown", (e) => e.key === "Enter" && input.blur());
     input.addEventListener("change", () => {
       const v = Number(input.value);
       if (input.value !== "" && Number.isFinite(v) && v >= 0) store.setOptimizer({ [key]: v });
