@@ -27,6 +27,7 @@ SHOTS = [
     ("update-light", "light", False, ["4", "ArrowRight", "ArrowRight", "ArrowRight"], "lecture"),
     ("present-update-contrast", "contrast", True, ["4", *["ArrowRight"] * 8], "lecture"),
     ("panel-two-outputs", "light", False, ["3", "ArrowRight"], "two-outputs"),
+    ("keyboard-focus-light", "light", False, ["ArrowRight", "focus:[data-edge='L1W1_1']"], "lecture"),
     ("mini-mlp-dark", "dark", False, ["ArrowRight"] * 3, "mini-mlp"),
 ]
 
@@ -43,7 +44,10 @@ def main() -> None:
                 page.goto(server.url + "/" + query)
                 expect(page.locator("[data-testid=explain] [data-line=value]")).to_be_visible()
                 for key in keys:
-                    page.keyboard.press(key)
+                    if key.startswith("focus:"):
+                        page.locator(key[6:]).focus()
+                    else:
+                        page.keyboard.press(key)
                 page.mouse.move(1, 1)
                 page.wait_for_timeout(400)  # let the gradient dashes and transitions settle
                 page.screenshot(path=str(OUT / f"{name}.png"))

@@ -1,0 +1,67 @@
+// Text on the diagram that must stay legible: weight label pills (sized to their text and
+// placed where they overlap nothing) and neuron values squeezed into their circle.
+
+import { placeLabels } from "../layout.js";
+import { setAttrs } from "./dom.js";
+
+// Labels that would overlap another label or a neuron are left out (the value stays in the
+// edge's tooltip, the values table and the explanation); the current step's go first.
+export function placePills(b, labelled) {
+  labelled.sort((a, c) => Number(c.first) - Number(a.first));
+  const items = labelled.map(({ p, id, first }) => ({ id, ...p.edge, w: p.pw, h: p.ph, force: first }));
+  const f = b.lay.font;
+  const obstacles = b.lay.neurons.map((n) => ({ x: n.x, y: n.y, r: n.r + 2 }));
+  // Bias labels under the neurons (when shown) and symbols above them.
+  for (const ly of b.lay.layers) {
+    if (!ly.labels) continue;
+    for (const n of b.lay.neurons.filter((m) => m.layer === ly.layer)) {
+      const bias = b.parts.biases.get(`L${n.layer}B${n.unit}`);
+      const chars = bias ? bias.text.textContent.length : 0;
+      if (chars) obstacles.push({ x: n.x, y: n.y + n.r + f * 0.7, w: chars * f * 0.6, h: f * 1.1 });
+      obstacles.push({ x: n.x, y: n.y - n.r - f * 0.8, w: f * 4, h: f * 1.1 });
+    }
+  }
+  const spots = placeLabels(items, obstacles);
+  for (const { p, id } of labelled) {
+    const spot = spots.get(id);
+    if (spot) {
+      p.label.removeAttribute("visibility");
+      p.label.setAttribute("transform", `translate(${spot.x},${spot.y})`);
+    } else p.label.setAttribute("visibility", "hidden");
+  }
+}
+
+// A weight's label pill: one or two lines, its background sized to the text.
+export function pill(p, lines, font, kind) {
+  if (!lines.length) {
+    p.label.setAttribute("visibility", "hidden");
+    return;
+  }
+  const key = lines.join("\n");
+  if (p.lines !== key) {
+    p.lines = key;
+    p.text.replaceChildren();
+    lines.forEach((line, i) => {
+      const t = document.createElementNS("http://www.w3.org/2000/svg", "tspan");
+      setAttrs(t, { x: 0, dy: i === 0 ? `${0.35 - (lines.length - 1) * 0.6}em` : "1.2em" });
+      t.textContent = line;
+      p.text.append(t);
+    });
+    const w = Math.max(...lines.map((l) => l.length)) * font * 0.6 + font * 0.6;
+    const h = lines.length * font * 1.2 + font * 0.2;
+    setAttrs(p.bg, { x: -w / 2, y: -h / 2, width: w, height: h });
+    p.pw = w;
+    p.ph = h;
+    p.text.removeAttribute("dy");
+  }
+  p.label.dataset.kind = kind;
+}
+
+// A value a little too wide for its circle is squeezed (same font size, tighter glyphs).
+export function squeeze(text, r, font) {
+  const wide = text.textContent.length * font * 0.62 > r * 1.85;
+  if (wide) {
+    text.setAttribute("textLength", r * 1.8);
+    text.setAttribute("lengthAdjust", "spacingAndGlyphs");
+  } else text.removeAttribute("textLength");
+}
