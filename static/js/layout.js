@@ -10,7 +10,7 @@
 export function layoutNetwork(sizes, { width, height, font, outputsAsClass = false }) {
   const L = sizes.length - 1;
   const head = 1.9 * font; // column headers
-  const bottom = 0.4 * font;
+  const bottom = 1.9 * font; // the legend
   const usable = Math.max(10, height - head - bottom);
   const padL = 2.9 * font;
   const padR = 2.7 * font;

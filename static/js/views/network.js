@@ -125,6 +125,7 @@ function build(el, request, rect, font, key) {
     parts.targets.set(t.id, { g, text, title, symbol: classLoss ? "y (class)" : sym.target(t.unit), t });
     refs.set(t.id, [g]);
   }
+  legend(el, lay, font);
   const lg = svg("g", { class: "loss-node", "data-ref": "loss", "data-loss-node": "", tabindex: 0, role: "img" }, gNodes);
   svg("circle", { class: "body", cx: lay.loss.x, cy: lay.loss.y, r: lay.loss.r }, lg);
   const lossText = svg("text", { class: "value", x: lay.loss.x, y: lay.loss.y, "text-anchor": "middle", dy: "0.35em" }, lg);
@@ -134,4 +135,24 @@ function build(el, request, rect, font, key) {
   refs.set("loss", [lg]);
 
   return { key, lay, parts, refs, loss: { g: lg, text: lossText, title: lossTitle }, nLayers, classLoss, el };
+}
+
+// What the colours and dashes mean, along the bottom edge.
+function legend(el, lay, font) {
+  const g = svg("g", { class: "legend", "aria-hidden": "true" }, el);
+  const y = lay.height - font * 0.8;
+  let x = 4;
+  const item = (cls, label) => {
+    svg("line", { class: cls, x1: x, y1: y, x2: x + font * 1.8, y2: y }, g);
+    const t = svg("text", { x: x + font * 2.2, y, dy: "0.35em" }, g);
+    t.textContent = label;
+    x += font * 2.2 + label.length * font * 0.56 + font * 0.7;
+  };
+  item("lg-pos", "positive");
+  item("lg-neg", "negative");
+  item("lg-grad", "gradient");
+  const c = svg("circle", { class: "lg-current", cx: x + font * 0.5, cy: y, r: font * 0.45 }, g);
+  c.setAttribute("r", font * 0.45);
+  const t = svg("text", { x: x + font * 1.3, y, dy: "0.35em" }, g);
+  t.textContent = "this step";
 }
