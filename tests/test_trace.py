@@ -206,9 +206,6 @@ def test_update_steps_follow_the_optimizer_over_several_calls(client, opt):
         req = dict(req, network=res["network_after"], optimizer_state=res["optimizer_state"])
 
 
-@pytest.mark.xfail(strict=True, reason="trace_backward._output_grad_form: for bce with ŷ saturated to exactly 1.0 "
-                   "(or 0.0) the factor 1/(ŷ(1−ŷ)) is float('inf'), written as JSON null, while autograd "
-                   "(BCELoss divides by max(ŷ(1−ŷ), 1e-12)) gives a finite ∂L/∂ŷ")
 def test_a_saturated_bce_output_still_has_factors_whose_product_is_the_value(client):
     req = {"network": {"inputs": 1, "loss": "bce",
                        "layers": [{"units": 1, "activation": "sigmoid", "weights": [[50.0]], "biases": [0.0]}]},

@@ -27,9 +27,15 @@ def sym(s: str, v: float | None = None, sub: str | None = None, sup: str | None 
     return t
 
 
+_OP_TOKENS: dict[str, dict] = {}
+
+
 def op(s: str) -> dict:
-    """An operator or bracket: + − · / ( ) ² √ Σ."""
-    return {"t": "op", "s": s}
+    """An operator or bracket: + − · / ( ) ² √ Σ (one shared token each: tokens are never mutated)."""
+    token = _OP_TOKENS.get(s)
+    if token is None:
+        token = _OP_TOKENS[s] = {"t": "op", "s": s}
+    return token
 
 
 def num(v: float) -> dict:

@@ -35,7 +35,8 @@ def _output_grad_form(ctx: TraceContext, k: int) -> tuple[list[dict], list[float
             tk.num(1.0), tk.op("−"), zt, tk.op(")"), tk.op(")")]
     if count > 1:
         form = [tk.num(1.0 / count), tk.op("·")] + form
-    return form, [1.0 / count, yhat - y, 1.0 / (yhat * (1.0 - yhat)) if 0 < yhat < 1 else float("inf")], \
+    # BCELoss divides by max(ŷ(1 − ŷ), 1e-12), so a saturated ŷ still has a finite gradient.
+    return form, [1.0 / count, yhat - y, 1.0 / max(yhat * (1.0 - yhat), 1e-12)], \
         "The derivative of binary cross-entropy with respect to ŷ."
 
 
