@@ -11,6 +11,9 @@ from .registry import ACTIVATIONS
 from .trace import TraceContext, make_step
 
 
+_BCE_EPS = 9.999999960041972e-13  # float32(1e-12), torch's BCE backward floor
+
+
 def _output_grad_form(ctx: TraceContext, k: int) -> tuple[list[dict], list[float], str]:
     """∂L/∂ŷ_k for the traced sample, expanded for the loss, with its factors."""
     note, n, loss = ctx.note, ctx.n, ctx.spec.loss
@@ -35,8 +38,9 @@ def _output_grad_form(ctx: TraceContext, k: int) -> tuple[list[dict], list[float
             tk.num(1.0), tk.op("−"), zt, tk.op(")"), tk.op(")")]
     if count > 1:
         form = [tk.num(1.0 / count), tk.op("·")] + form
-    # BCELoss divides by max(ŷ(1 − ŷ), 1e-12), so a saturated ŷ still has a finite gradient.
-    return form, [1.0 / count, yhat - y, 1.0 / max(yhat * (1.0 - yhat), 1e-12)], \
+    # BCELoss divides by max(ŷ(1 − ŷ), ε) with ε = 1e-12 as a float32, so a saturated ŷ
+    # still has a finite gradient.
+    return form, [1.0 / count, yhat - y, 1.0 / max(yhat * (1.0 - yhat), _BCE_EPS)], \
         "The derivative of binary cross-entropy with respect to ŷ."
 
 
