@@ -6,6 +6,7 @@ from collections import Counter
 
 import pytest
 
+from app.schemas import StepRequest, StepResponse
 from helpers import assert_close, step
 
 
@@ -110,8 +111,10 @@ def test_all_presets_are_listed_and_each_takes_a_step(client):
     for preset_id in ids:
         r = client.get(f"/api/presets/{preset_id}")
         assert r.status_code == 200, preset_id
+        StepRequest.model_validate(r.json())  # the route's declared response_model
         res = step(client, r.json())
         assert res["diverged"] is False, preset_id
+        StepResponse.model_validate(res)  # returned as raw JSON, so checked here against the contract
 
 
 def test_mini_mlp_is_the_slides_module(client):
