@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from server import CHROMIUM, CHROMIUM_ARGS, Server  # noqa: E402
+from .server import CHROMIUM, CHROMIUM_ARGS, Server
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 # Auto-waiting assertions: generous for a loaded CI machine, instant when all is well.
