@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import socket
 import threading
 import webbrowser
 
@@ -29,6 +30,13 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     return Settings(**overrides)
 
 
+def free_port(host: str) -> int:
+    """A port the OS says is free on `host` now."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the server until interrupted."""
     import uvicorn
@@ -36,6 +44,8 @@ def main(argv: list[str] | None = None) -> None:
     from .main import create_app
 
     settings = settings_from_args(parse_args(argv))
+    if settings.port == 0:  # "any free port": pick it here, so the URL printed and opened is the real one
+        settings = settings.model_copy(update={"port": free_port(settings.host)})
     url = f"http://{settings.host}:{settings.port}/"
     if settings.open_browser:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
+import webbrowser
 import subprocess
 import sys
 import time
@@ -12,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from app import cli
 from app.cli import parse_args, settings_from_args
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,23 +47,44 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_python_m_app_serves_the_page_and_the_api():
-    port = _free_port()
+def _serve(port: int) -> tuple[subprocess.Popen, str]:
+    """`python -m app --no-browser --port <port>`: the process and the URL it printed once it answers."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BACKPROP_LAB_")}
     proc = subprocess.Popen([sys.executable, "-m", "app", "--no-browser", "--port", str(port)], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
+    first = proc.stdout.readline()  # "Backprop Lab on http://127.0.0.1:<port>/"
+    match = re.search(r"http://127\.0\.0\.1:(\d+)/", first)
+    if not match:
+        proc.kill()
+        pytest.fail(f"no URL printed: {first!r}{proc.stdout.read()}")
+    base = match.group(0).rstrip("/")
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            httpx.get(base + "/api/health", timeout=2)
+            return proc, base
+        except httpx.TransportError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"server did not start (exit {proc.poll()}):\n{first}{proc.stdout.read()}")
+            time.sleep(0.2)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                r = httpx.get(base + "/api/health", timeout=2)
-                break
-            except httpx.TransportError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    proc.kill()
-                    pytest.fail(f"server did not start (exit {proc.poll()}):\n{proc.stdout.read()}")
-                time.sleep(0.2)
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def test_python_m_app_serves_the_page_and_the_api():
+    port = _free_port()
+    proc, base = _serve(port)
+    try:
+        assert base == f"http://127.0.0.1:{port}"
+        r = httpx.get(base + "/api/health", timeout=5)
         assert r.status_code == 200
         health = r.json()
         assert health["status"] == "ok" and health["torch"] and health["version"]
@@ -71,13 +95,39 @@ def test_python_m_app_serves_the_page_and_the_api():
         res = httpx.post(base + "/api/step", json=lecture, timeout=10)
         assert res.status_code == 200 and round(res.json()["output"][0][0], 4) == 0.6428
     finally:
-        proc.terminate()
-        try:
-            out, _ = proc.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            out, _ = proc.communicate()
-    assert f"127.0.0.1:{port}" in out  # it says where it serves
+        _stop(proc)
+
+
+def test_port_0_serves_on_a_free_port_and_prints_the_real_one():
+    proc, base = _serve(0)
+    try:
+        assert not base.endswith(":0")
+        assert httpx.get(base + "/api/health", timeout=5).status_code == 200
+    finally:
+        _stop(proc)
+
+
+@pytest.mark.parametrize("flags, opens", [([], True), (["--no-browser"], False)])
+def test_the_command_opens_the_browser_on_the_page_unless_told_not_to(monkeypatch, flags, opens):
+    import threading
+
+    import uvicorn
+
+    served, timers = [], []
+    monkeypatch.delenv("BACKPROP_LAB_OPEN_BROWSER", raising=False)
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: served.append(kw))
+
+    class Timer:
+        def __init__(self, delay, fn, args=()):
+            timers.append((fn, args))
+
+        def start(self):
+            pass
+
+    monkeypatch.setattr(threading, "Timer", Timer)
+    cli.main(flags + ["--port", "8765"])
+    assert served == [{"host": "127.0.0.1", "port": 8765, "log_level": "warning"}]
+    assert timers == ([(webbrowser.open, ("http://127.0.0.1:8765/",))] if opens else [])
 
 
 def test_docs_and_openapi_are_served(client):
