@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
+import threading
 
 import pytest
 
@@ -131,7 +132,10 @@ def test_the_body_limit_cuts_an_endless_stream_without_reading_it_all():
         sent.append(message)
 
     scope = {"type": "http", "method": "POST", "headers": [(b"transfer-encoding", b"chunked")]}
-    asyncio.run(BodyLimitMiddleware(app, max_bytes=4096)(scope, receive, send))
+    # in a thread of its own: an earlier test (Playwright's sync API) may leave this thread's loop running
+    runner = threading.Thread(target=asyncio.run, args=(BodyLimitMiddleware(app, max_bytes=4096)(scope, receive, send),))
+    runner.start()
+    runner.join(timeout=10)
     assert calls == {"app": 0, "received": 5}
     assert sent[0]["status"] == 422
     assert "max_body_bytes" in json.loads(sent[1]["body"])["detail"][0]["msg"]
