@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -47,9 +48,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _serve(port: int) -> tuple[subprocess.Popen, str]:
+def _serve(port: int, **settings: str) -> tuple[subprocess.Popen, str]:
     """`python -m app --no-browser --port <port>`: the process and the URL it printed once it answers."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BACKPROP_LAB_")}
+    env.update({f"BACKPROP_LAB_{k.upper()}": v for k, v in settings.items()})
     proc = subprocess.Popen([sys.executable, "-m", "app", "--no-browser", "--port", str(port)], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     first = proc.stdout.readline()  # "Backprop Lab on http://127.0.0.1:<port>/"
@@ -81,7 +83,7 @@ def _stop(proc: subprocess.Popen) -> None:
 
 def test_python_m_app_serves_the_page_and_the_api():
     port = _free_port()
-    proc, base = _serve(port)
+    proc, base = _serve(port, max_body_bytes="4096")
     try:
         assert base == f"http://127.0.0.1:{port}"
         r = httpx.get(base + "/api/health", timeout=5)
@@ -94,6 +96,12 @@ def test_python_m_app_serves_the_page_and_the_api():
         lecture = httpx.get(base + "/api/presets/lecture", timeout=5).json()
         res = httpx.post(base + "/api/step", json=lecture, timeout=10)
         assert res.status_code == 200 and round(res.json()["output"][0][0], 4) == 0.6428
+        # the body limit on a real server, with Content-Length and streamed in chunks (no length given)
+        big = json.dumps(dict(lecture, x=[[0.5, 0.5, 0.5]] * 400)).encode()
+        headers = {"content-type": "application/json"}
+        for content in (big, (big[i:i + 1000] for i in range(0, len(big), 1000))):
+            r = httpx.post(base + "/api/step", content=content, headers=headers, timeout=10)
+            assert r.status_code == 422 and "max_body_bytes" in r.json()["detail"][0]["msg"]
     finally:
         _stop(proc)
 
