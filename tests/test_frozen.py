@@ -63,14 +63,15 @@ def test_frozen_parameters_get_no_gradient_and_keep_their_value_over_three_steps
             else:
                 assert got["grad_biases"] is not None
                 assert layer["biases"] != req["network"]["layers"][k]["biases"], "trainable biases move"
-        frozen_targets = set()
-        for k, (w_frozen, b_frozen) in freeze.items():
-            prefix = f"L{k + 1}"
-            frozen_targets |= {prefix + "W"} if w_frozen else set()
-            frozen_targets |= {prefix + "B"} if b_frozen else set()
+        updated = set()
         for s in res["trace"]:
             if s["kind"] in ("grad_weight", "grad_bias", "update_weight", "update_bias"):
-                assert s["target"][:3] not in frozen_targets, s["target"]
+                w_frozen, b_frozen = freeze.get(s["layer"] - 1, (False, False))
+                assert not (w_frozen if s["kind"].endswith("weight") else b_frozen), (s["kind"], s["target"])
+                updated.add((s["layer"], s["kind"]))
+        trainable = {(k + 1, f"update_{kind}") for k in range(3) for kind, i in (("weight", 0), ("bias", 1))
+                     if not freeze.get(k, (False, False))[i]}
+        assert {u for u in updated if u[1].startswith("update")} == trainable
         req = dict(req, network=res["network_after"], optimizer_state=res["optimizer_state"])
 
 
