@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/helpers.py
 
-from app.config import Settings  # noqa: E402
-from app.main import create_app  # noqa: E402
-
-
-@contextmanager
-def app_client(**settings):
-    """A TestClient on a fresh app whose Settings get these overrides."""
-    with TestClient(create_app(Settings(open_browser=False, **settings))) as c:
-        yield c
+from helpers import app_client  # noqa: E402
 
 
 @pytest.fixture(scope="session")

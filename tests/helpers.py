@@ -10,9 +10,14 @@ import json
 import math
 import random
 import re
+from contextlib import contextmanager
 
 import torch
 import torch.nn.functional as F
+from fastapi.testclient import TestClient
+
+from app.config import Settings
+from app.main import create_app
 
 ACTIVATIONS = ["identity", "relu", "leaky_relu", "sigmoid", "tanh", "softmax"]
 LOSSES = ["mse", "sse", "bce", "cross_entropy"]
@@ -216,3 +221,10 @@ def step(client, req: dict, status: int = 200) -> dict:
 
 
 REF = re.compile(r"^(?:L(\d+)N(\d+)|L(\d+)W(\d+)_(\d+)|L(\d+)B(\d+)|Y(\d+)|loss)$")
+
+
+@contextmanager
+def app_client(**settings):
+    """A TestClient on a fresh app whose Settings get these overrides (and never open a browser)."""
+    with TestClient(create_app(Settings(open_browser=False, **settings))) as c:
+        yield c

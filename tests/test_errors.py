@@ -9,8 +9,7 @@ import threading
 
 import pytest
 
-from conftest import app_client
-from helpers import is_non_finite, step, strict_json
+from helpers import app_client, is_non_finite, step, strict_json
 
 from app.bodylimit import BodyLimitMiddleware
 

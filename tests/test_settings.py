@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.config import Settings
-from conftest import app_client
-from helpers import step
+from helpers import app_client, step
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
