@@ -35,6 +35,11 @@ def _shown(default) -> str:
     return ("true" if default else "false") if isinstance(default, bool) else str(default)
 
 
+def test_readme_settings_table_has_variable_default_and_meaning_columns():
+    header = next(line for line in _section("Settings").splitlines() if line.startswith("|"))
+    assert [c.strip() for c in header.strip("|").split("|")] == ["Variable", "Default", "Meaning"]
+
+
 def test_readme_settings_table_lists_exactly_the_settings_fields():
     assert set(_table()) == {f"BACKPROP_LAB_{name.upper()}" for name in Settings.model_fields}
 
