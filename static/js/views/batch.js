@@ -41,7 +41,7 @@ export function mountBatch(root, store) {
 
 function build(table, caption, store, req, nIn, nOut, classes) {
   const headRow = h("tr", {},
-    h("th", { scope: "col", text: "traced" }),
+    h("th", { scope: "col", text: "trace" }),
     ...Array.from({ length: nIn }, (_, c) => h("th", { scope: "col", text: "x" + sub(c) })),
     ...Array.from({ length: nOut }, (_, k) => h("th", { scope: "col", text: classes ? "class y" : "y" + (nOut > 1 ? sub(k) : "") })),
     h("th", { scope: "col", text: "ŷ" }),

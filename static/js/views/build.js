@@ -31,7 +31,7 @@ export function mountBuild(root, store) {
   root.append(
     h("h3", { text: "Network" }), layers,
     h("div", { class: "row" }, addLayer, removeLayer),
-    h("label", { class: "field" }, h("span", { class: "field-label", text: "Loss L" }), loss),
+    h("label", { class: "field" }, h("span", { class: "field-label", text: "Loss" }), loss),
     h("h3", { text: "Optimizer" }),
     h("label", { class: "field" }, h("span", { class: "field-label", text: "Optimizer" }), opt),
     lrField, momField, wdField,
