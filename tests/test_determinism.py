@@ -84,3 +84,12 @@ def test_mini_mlp_preset_weights_are_my_mini_mlp_after_manual_seed_0(client):
     net = client.get("/api/presets/mini-mlp").json()["network"]
     expected = _torch_layers(net["seed"], [(8, 16), (16, 1)])
     assert [lay["weights"] for lay in net["layers"]] == [lin.weight.detach().double().tolist() for lin in expected]
+
+
+def test_a_layer_with_weights_but_no_biases_gets_the_seeds_biases(client):
+    given = [[0.5, -0.5, 0.25]] * 4
+    net = dict(NETWORK, layers=[dict(NETWORK["layers"][0], weights=given)] + NETWORK["layers"][1:])
+    res = step(client, dict(REQUEST, network=net))
+    expected = _torch_layers(42, SIZES)
+    assert res["network"]["layers"][0]["weights"] == given
+    assert res["network"]["layers"][0]["biases"] == expected[0].bias.detach().double().tolist()
