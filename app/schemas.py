@@ -102,6 +102,19 @@ class StepRequest(_Strict):
     dtype: DType = Field("float64", description="Precision of every tensor.")
 
 
+class LayerOut(LayerSpec):
+    """A layer as a response returns it: every weight filled in, NaN/Infinity as strings."""
+
+    weights: list[list[Num]] = Field(description="W, shape (units, fan_in).")
+    biases: list[Num] = Field(description="β, shape (units).")
+
+
+class NetworkOut(NetworkSpec):
+    """The network as a response returns it; send it back as `network` to take the next step."""
+
+    layers: list[LayerOut] = Field(description="The layers in order, weights filled in.")
+
+
 class LayerResult(BaseModel):
     """Everything one layer computed, each of shape (N, units) unless stated."""
 
@@ -206,8 +219,11 @@ class StepResponse(BaseModel):
     )
     layers: list[LayerResult] = Field(description="Per layer: values and gradients.")
     grad_input: list[list[Num]] = Field(description="∂L/∂x, shape (N, inputs).")
-    network: NetworkSpec = Field(description="The network before the step, weights filled in.")
-    network_after: NetworkSpec = Field(description="The same network after the optimizer step.")
+    network: NetworkOut = Field(description="The network before the step, weights filled in.")
+    network_after: NetworkOut = Field(
+        description="The same network after the optimizer step (non-finite weights, when the step "
+        "diverged, come as strings and are refused if sent back)."
+    )
     optimizer_state: dict[str, Any] | None = Field(
         description="Opaque optimizer state: send it back with the next request."
     )
