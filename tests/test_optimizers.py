@@ -126,3 +126,25 @@ def test_float32_on_request_matches_a_float32_torch_loop(client, name):
     far = max(abs(a - b) for got, want in zip(params_after(last), expected64[-1])
               for a, b in zip(sum(got, []) if isinstance(got[0], list) else got, want.reshape(-1).tolist()))
     assert 1e-10 < far < 1e-4
+
+
+@pytest.mark.parametrize("name", ["sgd-weight-decay-dampening", "adam-weight-decay"])
+def test_with_a_frozen_bias_the_api_equals_a_torch_loop_that_freezes_it(client, name):
+    opt = OPTIMIZERS[name]
+    torch.manual_seed(NETWORK["seed"])
+    model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2)).double()
+    model[0].bias.requires_grad_(False)
+    kwargs = {key: (tuple(v) if key == "betas" else v) for key, v in opt.items() if key != "name"}
+    optimizer = (torch.optim.SGD if opt["name"] == "sgd" else torch.optim.Adam)(
+        [p for p in model.parameters() if p.requires_grad], **kwargs)
+    x, y = torch.tensor(X, dtype=torch.float64), torch.tensor(Y, dtype=torch.float64)
+    network = dict(NETWORK, layers=[dict(NETWORK["layers"][0], freeze_biases=True), NETWORK["layers"][1]])
+    req = {"network": network, "x": X, "y": Y, "optimizer": opt}
+    for _ in range(K):
+        optimizer.zero_grad()
+        nn.functional.mse_loss(model(x), y).backward()
+        optimizer.step()
+        res = step(client, req)
+        for got, want in zip(params_after(res), model.parameters()):
+            assert_close(got, want.tolist(), rtol=0, atol=1e-12, what=name)
+        req = dict(req, network=res["network_after"], optimizer_state=res["optimizer_state"])
