@@ -56,7 +56,8 @@ def load_state(
                 if key == "step":
                     step = float(value)
                     if not (step >= 0 and step.is_integer() and step < 2**24):
-                        raise SpecError(loc + ("params", pname, key), f"must be a whole number of steps in 0..{2**24 - 1}, got {value!r}")
+                        raise SpecError(loc + ("params", pname, key),
+                                        f"must be a whole number of steps in 0..{2**24 - 1}, got {value!r}")
                     loaded[key] = torch.tensor(step, dtype=torch.float32)
                 else:
                     t = torch.tensor(value, dtype=p.dtype)
