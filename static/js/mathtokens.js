@@ -55,6 +55,10 @@ export function tokensToNodes(tokens, numeric = false, continued = false) {
   const out = [];
   let bare = !continued; // at the start, or right after an opening bracket
   for (const [i, t] of tokens.entries()) {
+    if (t.t === "op" && t.s === "²" && hasSuperscript(out.at(-1))) {
+      // z¹ squared must not read as z to the 12th: bracket it, (z¹)².
+      out.push({ tag: "mrow", kids: [el("mo", "(", { stretchy: "false" }), out.pop(), el("mo", ")", { stretchy: "false" })] });
+    }
     if (t.t === "op") {
       // A term that continues a sum starts with its + or −: keep the binary spacing.
       // Brackets keep their size: a hat on ŷ must not make them stretch.
@@ -77,6 +81,12 @@ export function tokensToNodes(tokens, numeric = false, continued = false) {
     bare = false;
   }
   return out;
+}
+
+function hasSuperscript(node) {
+  if (!node) return false;
+  if (node.tag === "msup" || node.tag === "msubsup") return true;
+  return node.tag === "mrow" && node.kids?.length === 1 && hasSuperscript(node.kids[0]);
 }
 
 /**

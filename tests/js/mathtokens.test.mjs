@@ -68,3 +68,10 @@ test("explanation lines: each form, the numbers, then the value (a batch shows t
   const update = explanationLines({ rel: "←", forms: [yhatForm], value: 1, contribution: null });
   assert.equal(update[0].rel, "←");
 });
+
+test("a squared symbol with a superscript is bracketed: (z¹)², not z¹²", () => {
+  const form = [{ t: "num", v: 1 }, op("−"), sym("z", -0.5526, { sup: "1", ref: "L1N1" }), op("²")];
+  assert.equal(text(tokensToNodes(form)), "1−(z1)²");
+  assert.equal(text(tokensToNodes(form, true)), "1−(−0.5526)²");
+  assert.equal(text(tokensToNodes([sym("x", 2), op("²")])), "x²");
+});
