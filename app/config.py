@@ -17,6 +17,9 @@ class Settings(BaseSettings):
     max_layers: int = Field(8, ge=1, description="Most layers a network may have.")
     max_units: int = Field(64, ge=1, description="Most neurons in one layer.")
     max_inputs: int = Field(64, ge=1, description="Most input features.")
+    max_parameters: int = Field(
+        4096, ge=1, description="Most weights and biases in one network (its trace has a step for each)."
+    )
     max_samples: int = Field(1024, ge=1, description="Most samples (rows of x) in one request.")
     max_body_bytes: int = Field(1_048_576, ge=1024, description="Largest request body, in bytes.")
     torch_threads: int = Field(1, ge=1, description="torch threads per worker process (one is fastest for small nets).")

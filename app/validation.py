@@ -27,6 +27,11 @@ def limit_errors(req: StepRequest, settings: Settings) -> list[dict]:
     if net.inputs > settings.max_inputs:
         errors.append(_err(("network", "inputs"), f"at most {settings.max_inputs} inputs (limit max_inputs, "
                            f"BACKPROP_LAB_MAX_INPUTS); got {net.inputs}", "limit"))
+    fan_ins = [net.inputs] + [layer.units for layer in net.layers[:-1]]
+    params = sum((f + 1) * layer.units for f, layer in zip(fan_ins, net.layers))
+    if params > settings.max_parameters:
+        errors.append(_err(("network", "layers"), f"at most {settings.max_parameters} parameters, weights and "
+                           f"biases (limit max_parameters, BACKPROP_LAB_MAX_PARAMETERS); got {params}", "limit"))
     if len(req.x) > settings.max_samples:
         errors.append(_err(("x",), f"at most {settings.max_samples} samples (limit max_samples, "
                            f"BACKPROP_LAB_MAX_SAMPLES); got {len(req.x)}", "limit"))

@@ -82,15 +82,17 @@ def test_a_request_at_a_configured_limit_is_served(small, request_):
     (_net(layers=2, units=65), ["body", "network", "layers", 0, "units"], "at most 64 units"),
     (_net(inputs=65), ["body", "network", "inputs"], "at most 64 inputs"),
     (_net(samples=1025), ["body", "x"], "at most 1024 samples"),
+    (_net(inputs=64, layers=3, units=64), ["body", "network", "layers"], "at most 4096 parameters"),
 ])
-def test_the_default_limits_are_8_layers_64_units_64_inputs_1024_samples(client, request_, loc, limit):
+def test_the_default_limits_are_8_layers_64_units_64_inputs_1024_samples_4096_parameters(client, request_, loc, limit):
     assert limit in _msg(client.post("/api/step", json=request_), loc)
 
 
 @pytest.mark.parametrize("request_", [_net(layers=8, units=2), _net(layers=2, units=64), _net(inputs=64),
                                       _net(samples=1024)])
 def test_the_default_limits_themselves_are_served(client, request_):
-    # one limit at a time: all at once (8 × 64 × 64) is a 60,000-step trace, ~7 s and 88 MB
+    # one limit at a time: all at once (8 × 64 × 64) would be a 60,000-step trace, ~7 s and
+    # 88 MB, which max_parameters refuses
     step(client, request_)
 
 

@@ -1,29 +1,14 @@
-"""Non-finite numbers made safe for every JSON parser: NaN and ±∞ become strings."""
+"""Finiteness of tensors; the JSON-safe encoding of non-finite numbers lives in app.jsonsafe."""
 
 from __future__ import annotations
 
-import math
-
 import torch
+
+from ..jsonsafe import finite_or_text
+
+__all__ = ["finite_or_text", "is_finite"]
 
 
 def is_finite(t: torch.Tensor) -> bool:
     """Whether every element of a tensor is a finite number."""
     return bool(torch.isfinite(t).all())
-
-
-def _text(v: float) -> str:
-    if v != v:
-        return "NaN"
-    return "Infinity" if v > 0 else "-Infinity"
-
-
-def finite_or_text(value):
-    """A copy of nested dicts/lists with every NaN/Inf float replaced by its name."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else _text(value)
-    if isinstance(value, dict):
-        return {k: finite_or_text(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [finite_or_text(v) for v in value]
-    return value

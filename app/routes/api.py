@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import orjson
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.encoders import jsonable_encoder
@@ -12,6 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 
 from .. import __version__
+from ..jsonsafe import finite_or_text
 from ..schemas import Health, PresetSummary, StepRequest, StepResponse
 from ..validation import request_errors
 from .deps import SettingsDep
@@ -20,17 +19,6 @@ from .deps import SettingsDep
 def _json(content) -> Response:
     # orjson: FastAPI's default encoder costs more than the torch step on a large trace.
     return Response(orjson.dumps(content), media_type="application/json")
-
-
-def _named(value):
-    """NaN and ±Infinity (which a 422 echoes from the request) as their names; JSON has no such numbers."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
-    if isinstance(value, dict):
-        return {k: _named(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_named(v) for v in value]
-    return value
 
 
 class _Route(APIRoute):
@@ -47,7 +35,7 @@ class _Route(APIRoute):
                 return await handler(request)
             except RequestValidationError as exc:
                 # the standard library's encoder: orjson refuses integers beyond 64 bits, which a 422 may echo
-                return JSONResponse({"detail": _named(jsonable_encoder(exc.errors()))}, status_code=422)
+                return JSONResponse({"detail": finite_or_text(jsonable_encoder(exc.errors()))}, status_code=422)
 
         return route_handler
 
