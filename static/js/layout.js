@@ -14,21 +14,29 @@ export function layoutNetwork(sizes, { width, height, font, outputsAsClass = fal
   const usable = Math.max(10, height - head - bottom);
   const padL = 2.9 * font;
   const padR = 2.7 * font;
-  const gaps = L + 1.25; // layer gaps, then ŷ → y and y → L share 1.25 gaps
-  const gap = Math.max(20, (width - padL - padR) / gaps);
-  const rMax = Math.min(2.5 * font, gap * 0.27);
+  const boxW = 4.4 * font;
+  const lossR0 = 1.6 * font;
+  let gap = Math.max(20, (width - padL - padR) / (L + 1.25)); // ŷ → y → L share 1.25 gaps
+  let rMax = Math.min(2.5 * font, gap * 0.27);
+  // The target box and the loss node need their room even when many layers squeeze the gaps.
+  const toTarget = Math.max(0.65 * gap, rMax + boxW / 2 + 0.4 * font);
+  const toLoss = Math.max(0.6 * gap, boxW / 2 + lossR0 + 0.4 * font);
+  if (toTarget + toLoss > 1.25 * gap) {
+    gap = Math.max(20, (width - padL - padR - toTarget - toLoss) / L);
+    rMax = Math.min(rMax, gap * 0.27);
+  }
 
   const colX = sizes.map((_, l) => padL + l * gap);
-  const targetX = padL + (L + 0.65) * gap;
-  const lossX = padL + (L + 1.25) * gap;
+  const targetX = colX[L] + toTarget;
+  const lossX = targetX + toLoss;
 
   const layers = sizes.map((units, l) => {
     const slot = usable / units;
     // Room for a symbol above and the bias below each neuron, or only for the circle?
     let r = Math.min(rMax, (slot - 2.6 * font) / 2);
     let labels = r >= 1.35 * font;
-    if (!labels) r = Math.max(3, Math.min(rMax, slot * 0.42));
-    const value = r >= 2.05 * font ? "full" : r >= 1.3 * font ? "short" : "none";
+    if (!labels) r = Math.max(3, Math.min(rMax, slot * 0.45, gap * 0.3));
+    const value = r >= 2.05 * font ? "full" : r >= 1.05 * font ? "short" : "none";
     return { layer: l, units, slot, r, labels, value, x: colX[l] };
   });
 
@@ -66,12 +74,11 @@ export function layoutNetwork(sizes, { width, height, font, outputsAsClass = fal
   }
 
   const outs = neurons.filter((n) => n.layer === L);
-  const boxW = 4.4 * font;
   const boxH = 1.6 * font;
   const targets = outputsAsClass
     ? [{ id: "Y0", unit: 0, x: targetX, y: mean(outs.map((n) => n.y)), w: boxW, h: boxH }]
     : outs.map((n) => ({ id: `Y${n.unit}`, unit: n.unit, x: targetX, y: n.y, w: boxW, h: boxH }));
-  const lossR = Math.max(1.6 * font, Math.min(2.3 * font, gap * 0.3));
+  const lossR = Math.max(lossR0, Math.min(2.3 * font, (toLoss - boxW / 2) * 0.8));
   const loss = { x: lossX, y: mean(outs.map((n) => n.y)), r: lossR };
 
   return { width, height, font, head, layers, neurons, edges, edgeLabels, targets, loss, gap };

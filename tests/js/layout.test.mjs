@@ -61,3 +61,16 @@ test("placeLabels keeps labels apart and away from circles, moving them along th
   const forced = placeLabels([{ ...edge("d", 0, 0), force: true }], [{ x: 100, y: 0, r: 500 }]);
   assert.equal(forced.get("d").x, 100);
 });
+
+test("the target box and the loss node never overlap, however many layers", () => {
+  for (const font of [17, 24]) {
+    for (const sizes of [[3, 2, 1], [8, 8, 8, 8, 8, 1], [2, 4, 4, 4, 4, 4, 4, 4, 2]]) {
+      const lay = layoutNetwork(sizes, { width: 810, height: 520, font });
+      const t = lay.targets[0];
+      const outs = lay.neurons.filter((n) => n.layer === sizes.length - 1);
+      assert.ok(t.x - t.w / 2 > outs[0].x + outs[0].r, `target clear of ŷ for ${sizes} at ${font}px`);
+      assert.ok(lay.loss.x - lay.loss.r > t.x + t.w / 2, `loss clear of target for ${sizes} at ${font}px`);
+      assert.ok(lay.loss.x + lay.loss.r <= 810);
+    }
+  }
+});

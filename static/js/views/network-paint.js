@@ -97,12 +97,14 @@ export function paint(b, state) {
     const y = classLoss ? request.y[s] : get(request.y, s, k);
     setAttrs(p.g, { "data-value": exact(y), "aria-label": `Target ${p.symbol} = ${classLoss ? y : fmt(y)}. Enter to edit.` });
     setText(p.text, classLoss ? `class ${y}` : `${p.symbol} = ${fmt(y)}`);
+    squeeze(p.text, p.t.w / 2, b.lay.font);
     mark(p.g, id);
     setText(p.title, `${p.symbol} = ${y}`);
   }
 
   const lossKnown = Boolean(known?.loss);
   setText(b.loss.text, lossKnown ? fmt(response.loss) : "?");
+  squeeze(b.loss.text, b.lay.loss.r, b.lay.font);
   b.loss.g.classList.toggle("unknown", !lossKnown);
   setAttrs(b.loss.g, { "data-value": response ? exact(response.loss) : null, "aria-label": lossKnown ? `Loss L = ${fmt(response.loss)}` : "Loss L, not computed yet" });
   mark(b.loss.g, "loss");
