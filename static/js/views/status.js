@@ -12,14 +12,25 @@ export function mountStatus(root, store) {
   root.append(loss, line);
   document.querySelector("[data-banner-slot]")?.append(banner);
 
+  // "computing…" only when an answer is slow: a fast recompute must not blink the header.
+  let slow = null;
   store.addEventListener("change", (e) => {
     if (e.detail.reason === "highlight") return;
+    if (store.state.pending && !slow) {
+      slow = setTimeout(() => {
+        if (store.state.pending && !store.state.error) line.textContent = "computing…";
+      }, 400);
+    } else if (!store.state.pending) {
+      clearTimeout(slow);
+      slow = null;
+    }
     const { response, error, pending, request } = store.state;
     const n = request?.x.length ?? 1;
     loss.textContent = response ? `L = ${fmt(response.loss)}${n > 1 ? ` (batch of ${n})` : ""}` : "L = …";
     loss.setAttribute("data-value", response ? String(response.loss) : "");
     root.classList.toggle("error", Boolean(error));
-    line.textContent = error ? `⚠ ${error.message}` : pending ? "computing…" : "";
+    if (error) line.textContent = `⚠ ${error.message}`;
+    else if (!pending) line.textContent = "";
     banner.hidden = !response?.diverged;
   });
 }
