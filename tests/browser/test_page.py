@@ -10,6 +10,11 @@ from playwright.sync_api import expect
 EXPLAIN = "[data-testid=explain]"
 
 
+def idle(page):
+    """Wait until the latest request has its answer."""
+    expect(page.locator("[data-region=status][data-pending]")).to_have_count(0)
+
+
 def open_lecture(page, query=""):
     page.goto(page.base_url + "/" + query)
     expect(page.locator(f"{EXPLAIN} [data-line=value]")).to_be_visible()
@@ -209,6 +214,7 @@ def test_a_refused_edit_stays_with_the_servers_message_and_divergence_is_shown(p
     expect(target).to_have_attribute("aria-invalid", "true")
     expect(page.locator("[data-apply]")).to_be_disabled()
     edit(page, "Y0", "1")
+    idle(page)
     expect(page.locator("[data-status]")).to_have_text("")
     expect(target).not_to_have_attribute("aria-invalid", "true")
     # A weight so large the loss overflows: a result, not a crash; nothing to apply.
@@ -228,6 +234,7 @@ def test_a_batch_traces_the_chosen_sample_and_shows_its_share(page, api):
     body["trace_sample"] = 1
     expected = api.step(body)
     page.locator('[data-trace-sample="1"]').check()
+    idle(page)
     expect(page.locator('[data-node="L0N1"]')).to_have_attribute("data-value", "2")
     step = next(s for s in expected["trace"] if s["kind"] == "grad_weight")
     page.locator("[data-step-slider]").fill(str(step["i"]))
@@ -260,12 +267,14 @@ def test_building_the_network_recomputes_and_keeps_every_hook(page):
     page.locator("[data-control=optimizer]").select_option("adam")
     page.locator("[data-control=lr]").fill("0.01")
     page.locator("[data-control=lr]").press("Enter")
+    idle(page)
     expect(page.locator("[data-status]")).to_have_text("")
     page.keyboard.press("End")
     expect(page.locator(EXPLAIN)).to_contain_text("Update")
     before = page.locator('[data-edge="L3W0_0"]').get_attribute("data-new")
     page.locator("[data-apply]").click()
     expect(page.locator('[data-edge="L3W0_0"]')).to_have_attribute("data-weight", before)
+    idle(page)
     page.keyboard.press("End")
     expect(page.locator("[data-apply]")).to_be_enabled()
     page.locator("[data-apply]").click()  # a second step by hand, Adam's state carried over

@@ -29,6 +29,7 @@ export function mountStatus(root, store) {
     loss.textContent = response ? `L = ${fmt(response.loss)}${n > 1 ? ` (batch of ${n})` : ""}` : "L = …";
     loss.setAttribute("data-value", response ? String(response.loss) : "");
     root.classList.toggle("error", Boolean(error));
+    root.toggleAttribute("data-pending", Boolean(pending)); // a hook: tests wait for the answer
     if (error) line.textContent = `⚠ ${error.message}`;
     else if (!pending) line.textContent = "";
     banner.hidden = !response?.diverged;
