@@ -14,6 +14,15 @@ from .main_paths import resource_dir
 from .routes import api, pages
 
 
+def _warm_up() -> None:
+    """One step of the lecture net: torch's first step takes seconds, the class should not wait for it."""
+    from .engine.presets import get_preset
+    from .engine.step import run_step
+    from .schemas import StepRequest
+
+    run_step(StepRequest.model_validate(get_preset("lecture")))
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The Backprop Lab application for these settings."""
     settings = settings or Settings()
@@ -23,6 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         import torch  # heavy: imported when the server starts, not at import time
 
         torch.set_num_threads(settings.torch_threads)
+        _warm_up()
         # A step allocates thousands of small dicts; with the default thresholds a full
         # collection of the whole heap runs every few requests (measured: ~20 ms pauses).
         gc.collect()

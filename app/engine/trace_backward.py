@@ -33,7 +33,8 @@ def _output_grad_form(ctx: TraceContext, k: int) -> tuple[list[dict], list[float
     if loss in ("mse", "sse"):
         c = 2.0 / count if loss == "mse" else 2.0
         return ([tk.num(c), tk.op("("), zt, tk.op("−"), yt, tk.op(")")], [c, yhat - y],
-                "The derivative of the squared error (ŷ − y)² is 2(ŷ − y).")
+                "The derivative of the squared error (ŷ − y)² is 2(ŷ − y)"
+                + (f"; the mean over {count} terms divides it by {count}." if loss == "mse" and count > 1 else "."))
     form = [tk.op("("), zt, tk.op("−"), yt, tk.op(")"), tk.op("/"), tk.op("("), zt, tk.op("·"), tk.op("("),
             tk.num(1.0), tk.op("−"), zt, tk.op(")"), tk.op(")")]
     if count > 1:
