@@ -20,12 +20,14 @@ def _refs(tokens: list[dict], seen: dict) -> None:
 
 
 def make_step(phase, kind, layer, unit, sample, target, lhs, forms, value, *, col=None,
-              contribution=None, factors=None, terms=None, rel="=", text="") -> dict:
+              contribution=None, factors=None, terms=None, rel="=", text="", extra_refs=()) -> dict:
     """One trace step, with its refs and plain-text formula derived from its tokens."""
     seen: dict = {target: None}
     _refs(lhs, seen)
     for form in forms:
         _refs(form, seen)
+    for ref in extra_refs:  # elements the formula uses without naming them, e.g. the class target
+        seen[ref] = None
     shown = contribution if contribution is not None else value
     return {
         "i": 0, "phase": phase, "kind": kind, "layer": layer, "unit": unit, "col": col,
@@ -169,8 +171,11 @@ def loss_step(ctx: TraceContext) -> dict:
         "bce": "binary cross-entropy (torch.nn.BCELoss)",
         "cross_entropy": "cross-entropy of the softmax probabilities p (torch.nn.CrossEntropyLoss)",
     }[loss]
+    # cross-entropy reads every logit (through the softmax) and the class target
+    extra = [f"L{ctx.L}N{k}" for k in range(ctx.K)] + ["Y0"] if loss == "cross_entropy" else ()
     return make_step("loss", "loss", None, None, ctx.n, "loss", [ctx.note.loss()], [form], ctx.cap.loss,
-                     text=f"The loss L compares the prediction ŷ with the truth y: {words}, over {count} term(s).")
+                     text=f"The loss L compares the prediction ŷ with the truth y: {words}, over {count} term(s).",
+                     extra_refs=extra)
 
 
 def build_trace(req, cap, state_before, state_after) -> list[dict]:

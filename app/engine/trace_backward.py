@@ -148,7 +148,8 @@ def backward_steps(ctx: TraceContext) -> list[dict]:
         form, factors, words = _output_grad_form(ctx, k)
         zt = note.z(L, k)
         steps.append(make_step("backward", "grad_output", L, k, n, f"L{L}N{k}", [note.dL(zt)], [form],
-                               ctx.cap.grad_post[L - 1][n][k], factors=factors, text=words))
+                               ctx.cap.grad_post[L - 1][n][k], factors=factors, text=words,
+                               extra_refs=["Y0"] if ctx.spec.loss == "cross_entropy" else ()))
         if ctx.identity(L) and len(form) <= 8:
             out_forms[k] = form
     for layer in range(L, 0, -1):
