@@ -22,4 +22,7 @@ class Settings(BaseSettings):
     )
     max_samples: int = Field(1024, ge=1, description="Most samples (rows of x) in one request.")
     max_body_bytes: int = Field(1_048_576, ge=1024, description="Largest request body, in bytes.")
+    engine_threads: int = Field(
+        1, ge=1, description="Steps computed at once per worker (more threads only contend for the GIL)."
+    )
     torch_threads: int = Field(1, ge=1, description="torch threads per worker process (one is fastest for small nets).")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 from contextlib import asynccontextmanager
+
+import anyio
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -38,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         gc.collect()
         gc.freeze()
         gc.set_threshold(50_000, 20, 100)
+        app.state.engine_limiter = anyio.CapacityLimiter(settings.engine_threads)
         yield
 
     app = FastAPI(

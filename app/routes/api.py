@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import anyio
 import orjson
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.encoders import jsonable_encoder
@@ -43,19 +44,28 @@ class _Route(APIRoute):
 router = APIRouter(prefix="/api", tags=["api"], route_class=_Route)
 
 
+def _compute(req: StepRequest) -> bytes:
+    from ..engine.step import run_step
+
+    return orjson.dumps(run_step(req))
+
+
 @router.post("/step", response_model=StepResponse)
-def step(req: StepRequest, settings: SettingsDep) -> Response:
+async def step(req: StepRequest, settings: SettingsDep, request: Request) -> Response:
     """Forward pass, loss, backward pass and optimizer step, every number returned."""
     errors = request_errors(req, settings)
     if errors:
         raise RequestValidationError(errors)
     from ..engine.errors import SpecError
-    from ..engine.step import run_step
 
+    # Off the event loop (torch would block every other request), on few threads: more
+    # threads than engine_threads only fight over the GIL.
+    limiter = getattr(request.app.state, "engine_limiter", None)
     try:
-        return _json(run_step(req))
+        content = await anyio.to_thread.run_sync(_compute, req, limiter=limiter)
     except SpecError as exc:
         raise RequestValidationError([{"type": "value_error", "loc": exc.loc, "msg": exc.msg, "input": None}])
+    return Response(content, media_type="application/json")
 
 
 @router.get("/presets", response_model=list[PresetSummary])
