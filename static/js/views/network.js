@@ -35,6 +35,9 @@ export function mountNetwork(root, store) {
   return { render };
 }
 
+// A layer with φ = identity has no separate weighted sum s: its neurons are z (or ŷ) from the start.
+const hasPre = (request, layer) => layer > 0 && request.network.layers[layer - 1].activation !== "identity";
+
 function build(el, request, rect, font, key) {
   const shape = sizes(request);
   const nLayers = shape.length - 1;
@@ -100,7 +103,7 @@ function build(el, request, rect, font, key) {
     const grad = svg("text", { class: "grad-value", x: n.x, y: n.y + font * 0.6, "text-anchor": "middle", dy: "0.35em" }, g);
     const label = svg("text", { class: "sym", x: n.x, y: n.y - n.r - font * 0.45, "text-anchor": "middle", display: ly.labels ? null : "none" }, g);
     const title = svg("title", {}, g);
-    const part = { g, ring, body, value, grad, label, title, n, ly, symbol: sym.neuron(n.layer, n.unit), pre: n.layer ? sym.pre(n.layer, n.unit) : null };
+    const part = { g, ring, body, value, grad, label, title, n, ly, symbol: sym.neuron(n.layer, n.unit), pre: hasPre(request, n.layer) ? sym.pre(n.layer, n.unit) : null };
     parts.neurons.set(n.id, part);
     refs.set(n.id, [g]);
     if (n.layer > 0) {
