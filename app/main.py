@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 from contextlib import asynccontextmanager
 
-import anyio
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -40,8 +39,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         gc.collect()
         gc.freeze()
         gc.set_threshold(50_000, 20, 100)
-        app.state.engine_limiter = anyio.CapacityLimiter(settings.engine_threads)
         yield
+        engine = getattr(app.state, "engine", None)
+        if engine is not None:
+            engine.shutdown(wait=False)
 
     app = FastAPI(
         title="Backprop Lab",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import anyio
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
 import orjson
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.encoders import jsonable_encoder
@@ -44,6 +46,14 @@ class _Route(APIRoute):
 router = APIRouter(prefix="/api", tags=["api"], route_class=_Route)
 
 
+def _engine(request: Request) -> ThreadPoolExecutor:
+    """The app's engine threads, made on first use."""
+    state = request.app.state
+    if getattr(state, "engine", None) is None:
+        state.engine = ThreadPoolExecutor(state.settings.engine_threads, thread_name_prefix="engine")
+    return state.engine
+
+
 def _compute(req: StepRequest) -> bytes:
     from ..engine.step import run_step
 
@@ -59,10 +69,10 @@ async def step(req: StepRequest, settings: SettingsDep, request: Request) -> Res
     from ..engine.errors import SpecError
 
     # Off the event loop (torch would block every other request), on few threads: more
-    # threads than engine_threads only fight over the GIL.
-    limiter = getattr(request.app.state, "engine_limiter", None)
+    # threads than engine_threads only fight over the GIL. A plain executor: anyio's
+    # to_thread costs more per call than the lecture net's whole forward pass.
     try:
-        content = await anyio.to_thread.run_sync(_compute, req, limiter=limiter)
+        content = await asyncio.get_running_loop().run_in_executor(_engine(request), _compute, req)
     except SpecError as exc:
         raise RequestValidationError([{"type": "value_error", "loc": exc.loc, "msg": exc.msg, "input": None}])
     return Response(content, media_type="application/json")

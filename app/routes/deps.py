@@ -9,8 +9,8 @@ from fastapi import Depends, Request
 from ..config import Settings
 
 
-def get_settings(request: Request) -> Settings:
-    """The settings the app was created with."""
+async def get_settings(request: Request) -> Settings:
+    """The settings the app was created with (async: a sync dependency costs a thread hop per request)."""
     return request.app.state.settings
 
 
