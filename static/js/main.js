@@ -20,6 +20,7 @@ Object.assign(store.state, {
   theme: params.get("theme") || localStorage.getItem("backprop-lab-theme") || (prefersDark ? "dark" : "light"),
   presenting: params.has("present"),
   panelOpen: params.has("panel") || innerWidth >= 1600,
+  explainOpen: !params.has("no-explain"),
 });
 
 mountToolbar($("[data-region=toolbar]"), store);
@@ -48,6 +49,7 @@ document.addEventListener("keydown", (e) => {
   else if (k === "p" || k === "P") store.togglePlay();
   else if (k === "f" || k === "F") store.set({ presenting: !store.state.presenting }, "present");
   else if (k === "b" || k === "B") store.set({ panelOpen: !store.state.panelOpen }, "panel");
+  else if (k === "e" || k === "E") store.set({ explainOpen: !store.state.explainOpen }, "panel");
   else if (k === "a" || k === "A") store.apply();
   else if (k === "Escape" && store.state.presenting) store.set({ presenting: false }, "present");
   else return;

@@ -164,6 +164,21 @@ def test_hovering_a_formula_token_highlights_it_in_the_diagram(page):
     expect(page.locator('[data-edge="L1W0_0"]')).to_have_class(re.compile(r"\bhl\b"))
 
 
+def test_the_explanation_and_build_panels_fold_away_for_a_wider_diagram(page):
+    open_lecture(page)
+    explain = page.locator(EXPLAIN)
+    expect(explain).to_be_visible()
+    width = page.locator('[data-region="diagram"]').bounding_box()["width"]
+    page.keyboard.press("e")
+    expect(explain).to_be_hidden()
+    expect(page.get_by_role("button", name="Explain")).to_have_attribute("aria-expanded", "false")
+    page.wait_for_function(f"document.querySelector('[data-region=diagram]').getBoundingClientRect().width > {width + 100}")
+    page.get_by_role("button", name="Explain").click()
+    expect(explain).to_be_visible()
+    page.keyboard.press("b")
+    expect(page.get_by_role("button", name="Build")).to_have_attribute("aria-expanded", "true")
+
+
 def test_presentation_mode_leaves_no_text_under_24px(page):
     open_lecture(page)
     assert page.evaluate(SMALL_TEXT), "the check must see the normal mode's smaller text"

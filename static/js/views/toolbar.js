@@ -13,6 +13,7 @@ export function mountToolbar(root, store) {
   const theme = h("select", { "aria-label": "Theme", "data-control": "theme", onchange: () => store.set({ theme: theme.value }, "theme") },
     ...THEMES.map(([v, t]) => h("option", { value: v, text: t })));
   const panel = h("button", { type: "button", class: "toggle", "data-control": "panel", "aria-controls": "side-panel", onclick: () => store.set({ panelOpen: !store.state.panelOpen }, "panel") }, "Build");
+  const explain = h("button", { type: "button", class: "toggle", "data-control": "explain", "aria-controls": "explain", title: "Show or hide the explanation (E)", onclick: () => store.set({ explainOpen: !store.state.explainOpen }, "panel") }, "Explain");
   const present = h("button", { type: "button", class: "toggle", "data-control": "present", title: "Presentation mode (F)", onclick: () => store.set({ presenting: !store.state.presenting }, "present") }, "Present");
 
   root.append(
@@ -20,6 +21,7 @@ export function mountToolbar(root, store) {
     h("label", { class: "field" }, h("span", { class: "field-label", text: "Edges" }), view),
     h("label", { class: "field theme-field" }, h("span", { class: "field-label", text: "Theme" }), theme),
     panel,
+    explain,
     present,
   );
 
@@ -36,6 +38,8 @@ export function mountToolbar(root, store) {
     html.dataset.theme = s.theme;
     html.toggleAttribute("data-presenting", s.presenting);
     html.toggleAttribute("data-panel-open", s.panelOpen);
+    html.toggleAttribute("data-explain-closed", !s.explainOpen);
+    explain.setAttribute("aria-expanded", String(s.explainOpen));
     present.setAttribute("aria-pressed", String(s.presenting));
     panel.setAttribute("aria-expanded", String(s.panelOpen));
     if (reason === "theme") localStorage.setItem("backprop-lab-theme", s.theme);
