@@ -63,6 +63,10 @@ class NetworkSpec(_Strict):
     )
     seed: int = Field(0, ge=0, description="Seed for layers that omit weights or biases.")
 
+    def fan_ins(self) -> list[int]:
+        """How many values feed each layer: the inputs, then the previous layer's units."""
+        return [self.inputs] + [layer.units for layer in self.layers[:-1]]
+
 
 class OptimizerSpec(_Strict):
     """The torch.optim optimizer that takes the step, and its hyper-parameters."""

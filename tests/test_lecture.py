@@ -83,12 +83,12 @@ def test_lecture_autograd_graph_edges_run_from_the_loss_to_the_leaves(client, le
     loss = [n for n in nodes.values() if n["kind"] == "output"]
     assert len(loss) == 1 and loss[0]["value"] == res["loss"]
     # every node is reachable from the loss; leaves have no children
-    seen, todo = set(), [loss[0]["id"]]
-    while todo:
-        n = todo.pop()
+    seen, pending = set(), [loss[0]["id"]]
+    while pending:
+        n = pending.pop()
         if n not in seen:
             seen.add(n)
-            todo += children.get(n, [])
+            pending += children.get(n, [])
     assert seen == set(nodes)
     for n in nodes.values():
         if n["name"] == "AccumulateGrad":

@@ -40,11 +40,11 @@ def _prod(values) -> float:
 
 def _tokens(step: dict):
     """Every token of a step, derivatives' inner symbols included."""
-    todo = list(step["lhs"]) + [t for form in step["forms"] for t in form]
-    while todo:
-        t = todo.pop()
+    pending = list(step["lhs"]) + [t for form in step["forms"] for t in form]
+    while pending:
+        t = pending.pop()
         yield t
-        todo += [inner for inner in (t.get("of"), t.get("wrt")) if inner]
+        pending += [inner for inner in (t.get("of"), t.get("wrt")) if inner]
 
 
 def _exists(ref: str, req: dict) -> bool:

@@ -23,8 +23,12 @@ def _leaf_info(variable: torch.Tensor, params: dict[int, str], x: torch.Tensor, 
     return {"param": name, "label": label}
 
 
-def autograd_graph(loss: torch.Tensor, named: dict[str, torch.Tensor], spec: NetworkSpec, x: torch.Tensor) -> dict:
-    """Nodes and edges of the graph autograd recorded, from the loss down to the leaves."""
+def autograd_graph(loss: torch.Tensor, named: dict[str, torch.Tensor], spec: NetworkSpec, x: torch.Tensor,
+                   leaves: dict[int, tuple]) -> dict:
+    """Nodes and edges of the graph autograd recorded, from the loss down to the leaves.
+
+    `leaves` maps id(tensor) to its (value, grad) as nested lists, already read by the caller.
+    """
     note = Notation(len(spec.layers), spec.layers[-1].units)
     params = {id(p): n for n, p in named.items()}
     ids: dict[int, str] = {}
@@ -45,8 +49,8 @@ def autograd_graph(loss: torch.Tensor, named: dict[str, torch.Tensor], spec: Net
                 "param": None, "label": None, "shape": None, "value": None, "grad": None}
         variable = getattr(fn, "variable", None)
         if variable is not None:
-            node.update(kind="parameter", shape=list(variable.shape), value=variable.detach().tolist(),
-                        grad=variable.grad.tolist() if variable.grad is not None else None)
+            value, grad = leaves[id(variable)]
+            node.update(kind="parameter", shape=list(variable.shape), value=value, grad=grad)
             node.update(_leaf_info(variable, params, x, note))
         nodes.append(node)
         for child, _ in fn.next_functions:

@@ -39,15 +39,11 @@ class MLP(nn.Module):
         return captured
 
 
-def _fan_ins(spec: NetworkSpec) -> list[int]:
-    return [spec.inputs] + [layer.units for layer in spec.layers[:-1]]
-
-
 def _default_init(spec: NetworkSpec) -> list[nn.Linear]:
     """PyTorch's own initialisation, as after torch.manual_seed(seed) and building the layers."""
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(spec.seed)
-        return [nn.Linear(f, layer.units) for f, layer in zip(_fan_ins(spec), spec.layers)]
+        return [nn.Linear(f, layer.units) for f, layer in zip(spec.fan_ins(), spec.layers)]
 
 
 def _linear(weight: nn.Parameter, bias: nn.Parameter) -> nn.Linear:
@@ -65,7 +61,7 @@ def build_network(spec: NetworkSpec, dtype: torch.dtype) -> MLP:
     needs_init = any(layer.weights is None or layer.biases is None for layer in spec.layers)
     initial = _default_init(spec) if needs_init else None
     linears = []
-    for k, (fan_in, layer) in enumerate(zip(_fan_ins(spec), spec.layers)):
+    for k, layer in enumerate(spec.layers):
         if layer.weights is not None:
             weight = torch.tensor(layer.weights, dtype=dtype)
         else:

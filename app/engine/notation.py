@@ -23,9 +23,6 @@ class Notation:
             return "out" if self.outputs == 1 else f"out,{unit}"
         return str(unit) if self.n_layers == 2 else f"{layer},{unit}"
 
-    def is_output(self, layer: int) -> bool:
-        return layer == self.n_layers
-
     def z(self, layer: int, unit: int, v=None) -> dict:
         """The value of neuron `unit` of `layer` after φ: x_j, z^i or ŷ."""
         ref = f"L{layer}N{unit}"
@@ -56,7 +53,7 @@ class Notation:
 
     def dL(self, wrt: dict, v=None) -> dict:
         """∂L/∂(wrt), living where wrt lives."""
-        return tk.d(tk.sym("L"), _bare(wrt), v, wrt.get("ref"))
+        return tk.d(tk.sym("L"), tk.bare(wrt), v, wrt.get("ref"))
 
     def param_label(self, layer: int, kind: str) -> str:
         """W or β of a layer as the lecture labels the whole tensor, e.g. Wᵒᵘᵗ."""
@@ -64,7 +61,3 @@ class Notation:
         if layer == self.n_layers:
             return base + "ᵒᵘᵗ"
         return base if self.n_layers == 2 else base + f"({layer})"
-
-
-def _bare(t: dict) -> dict:
-    return tk.sym(t["s"], sub=t.get("sub"), sup=t.get("sup"))

@@ -12,11 +12,11 @@ import torch
 
 from ..schemas import StepRequest
 from .graph import autograd_graph
-from .network import DTYPES, MLP, build_network, network_spec_dict
+from .network import DTYPES, build_network, network_spec_dict
 from .optim_state import dump_state, load_state
 from .registry import make_loss, make_optimizer
 from .trace import build_trace
-from .values import finite_or_text, is_finite
+from ..jsonsafe import finite_or_text
 
 
 @dataclass
@@ -45,22 +45,17 @@ def _targets(req: StepRequest, dtype: torch.dtype) -> torch.Tensor:
     return torch.tensor(req.y, dtype=dtype)
 
 
-def _named_params(net: MLP) -> dict[str, torch.nn.Parameter]:
-    return dict(net.named_parameters())
-
-
 def run_step(req: StepRequest) -> dict:
     """The whole step as a JSON-ready dict (the StepResponse contract)."""
     dtype = DTYPES[req.dtype]
     spec = req.network
     net = build_network(spec, dtype)
-    named = _named_params(net)
+    named = dict(net.named_parameters())
     names = {id(p): n for n, p in named.items()}
     trainable = [p for p in named.values() if p.requires_grad]
     optimizer = make_optimizer(req.optimizer, trainable) if trainable else None
     if optimizer is not None:
         load_state(req.optimizer_state, req.optimizer.name, optimizer, named)
-    state_before = dump_state(req.optimizer.name, optimizer, names) if optimizer else None
 
     x = torch.tensor(req.x, dtype=dtype, requires_grad=True)
     y = _targets(req, dtype)
@@ -72,9 +67,17 @@ def run_step(req: StepRequest) -> dict:
     else:
         loss = make_loss(spec.loss)(output, y)
     loss.backward()
+    # Read once: the response, the trace and the graph's leaves all show these lists.
     weights = [lin.weight.detach().tolist() for lin in net.layers]
     biases = [lin.bias.detach().tolist() for lin in net.layers]
-    graph = autograd_graph(loss, named, spec, x)
+    grad_w = [lin.weight.grad.tolist() if lin.weight.grad is not None else None for lin in net.layers]
+    grad_b = [lin.bias.grad.tolist() if lin.bias.grad is not None else None for lin in net.layers]
+    grad_input = x.grad.tolist()
+    leaves = {id(x): (x.detach().tolist(), grad_input)}
+    for k, lin in enumerate(net.layers):
+        leaves[id(lin.weight)] = (weights[k], grad_w[k])
+        leaves[id(lin.bias)] = (biases[k], grad_b[k])
+    graph = autograd_graph(loss, named, spec, x, leaves)
     if optimizer is not None:
         optimizer.step()
 
@@ -88,8 +91,8 @@ def run_step(req: StepRequest) -> dict:
         post=[z.detach().tolist() for _, z in captured],
         grad_pre=[s.grad.tolist() for s, _ in captured],
         grad_post=[(z.grad if z.grad is not None else s.grad).tolist() for s, z in captured],
-        grad_w=[lin.weight.grad.tolist() if lin.weight.grad is not None else None for lin in net.layers],
-        grad_b=[lin.bias.grad.tolist() if lin.bias.grad is not None else None for lin in net.layers],
+        grad_w=grad_w,
+        grad_b=grad_b,
         weights=weights,
         biases=biases,
         weights_after=[lin.weight.detach().tolist() for lin in net.layers],
@@ -98,7 +101,8 @@ def run_step(req: StepRequest) -> dict:
         loss=loss.item(),
     )
     state_after = dump_state(req.optimizer.name, optimizer, names) if optimizer else None
-    trace = build_trace(req, cap, state_before, state_after)
+    # The state the step started from is the request's own (load_state checked it).
+    trace = build_trace(req, cap, req.optimizer_state, state_after)
 
     response = {
         "loss": cap.loss,
@@ -115,7 +119,7 @@ def run_step(req: StepRequest) -> dict:
             }
             for k in range(len(spec.layers))
         ],
-        "grad_input": x.grad.tolist(),
+        "grad_input": grad_input,
         "network": network_spec_dict(spec, weights, biases),
         "network_after": network_spec_dict(spec, cap.weights_after, cap.biases_after),
         "optimizer_state": state_after,
@@ -131,6 +135,6 @@ def run_step(req: StepRequest) -> dict:
                *(t.grad for pair in captured for t in pair if t.grad is not None)]
     if optimizer is not None:
         checked += [v for st in optimizer.state.values() for v in st.values() if isinstance(v, torch.Tensor)]
-    diverged = not is_finite(torch.cat([t.reshape(-1) for t in checked]))
+    diverged = not bool(torch.isfinite(torch.cat([t.reshape(-1) for t in checked])).all())
     response["diverged"] = diverged
     return finite_or_text(response) if diverged else response

@@ -48,6 +48,11 @@ def fn(name: str) -> dict:
     return {"t": "fn", "s": name}
 
 
+def bare(t: dict) -> dict:
+    """The symbol of a token without its value or ref: what ∂L/∂(·) is written with."""
+    return sym(t["s"], sub=t.get("sub"), sup=t.get("sup"))
+
+
 def d(of: dict, wrt: dict, v: float | None = None, ref: str | None = None) -> dict:
     """The partial derivative ∂of/∂wrt, with its value."""
     t = {"t": "d", "of": of, "wrt": wrt}

@@ -8,63 +8,10 @@ trace_backward.py and trace_update.py from the same captured numbers.
 from __future__ import annotations
 
 from . import tokens as tk
-from .notation import Notation
 from .registry import ACTIVATIONS
-
-
-def _refs(tokens: list[dict], seen: dict) -> None:
-    for t in tokens:
-        ref = t.get("ref")
-        if ref:
-            seen[ref] = None
-
-
-def make_step(phase, kind, layer, unit, sample, target, lhs, forms, value, *, col=None,
-              contribution=None, factors=None, terms=None, rel="=", text="", extra_refs=()) -> dict:
-    """One trace step, with its refs and plain-text formula derived from its tokens."""
-    seen: dict = {target: None}
-    _refs(lhs, seen)
-    for form in forms:
-        _refs(form, seen)
-    for ref in extra_refs:  # elements the formula uses without naming them, e.g. the class target
-        seen[ref] = None
-    shown = contribution if contribution is not None else value
-    return {
-        "i": 0, "phase": phase, "kind": kind, "layer": layer, "unit": unit, "col": col,
-        "sample": sample, "target": target, "refs": list(seen), "rel": rel,
-        "lhs": lhs, "forms": forms, "value": value, "contribution": contribution,
-        "factors": factors, "terms": terms,
-        "formula": tk.text(lhs) + f" {rel} " + " = ".join(tk.text(f) for f in forms),
-        "substituted": tk.text(forms[-1], numeric=True) + " = " + tk.fmt(shown),
-        "text": text,
-    }
-
-
-class TraceContext:
-    """What every phase of the trace reads: the request, the captured numbers, the notation."""
-
-    def __init__(self, req, cap) -> None:
-        self.req = req
-        self.cap = cap
-        self.spec = req.network
-        self.n = req.trace_sample
-        self.N = len(req.x)
-        self.L = len(self.spec.layers)
-        self.K = self.spec.layers[-1].units
-        self.note = Notation(self.L, self.K)
-
-    def a(self, layer: int) -> list[float]:
-        """Values of layer `layer` (0 = inputs) for the traced sample."""
-        return self.cap.x[self.n] if layer == 0 else self.cap.post[layer - 1][self.n]
-
-    def identity(self, layer: int) -> bool:
-        return self.spec.layers[layer - 1].activation == "identity"
-
-    def node(self, layer: int, unit: int, v=None) -> dict:
-        """The quantity a layer's weights feed: s, or z itself when φ is the identity."""
-        if self.identity(layer):
-            return self.note.z(layer, unit, v)
-        return self.note.s(layer, unit, v)
+from .trace_backward import backward_steps
+from .trace_context import TraceContext, make_step
+from .trace_update import update_steps
 
 
 def forward_steps(ctx: TraceContext) -> list[dict]:
@@ -104,21 +51,12 @@ def forward_steps(ctx: TraceContext) -> list[dict]:
     return steps
 
 
-def _sample_y(ctx: TraceContext, sample: int, k: int, y) -> dict:
-    t = ctx.note.y(k, y)
+def _of_sample(ctx: TraceContext, t: dict, sample: int) -> dict:
+    """A symbol of the loss's sum marked with its sample: only the traced one lives in the diagram."""
     if ctx.N > 1:
         t["sup"] = f"({sample})"
     if sample != ctx.n:
-        t["ref"] = None
-    return t
-
-
-def _sample_z(ctx: TraceContext, sample: int, k: int, v) -> dict:
-    t = ctx.note.z(ctx.L, k, v)
-    if ctx.N > 1:
-        t["sup"] = f"({sample})"
-    if sample != ctx.n:
-        t["ref"] = None
+        t.pop("ref", None)
     return t
 
 
@@ -134,7 +72,8 @@ def _loss_term(ctx: TraceContext, sample: int, k: int) -> list[dict]:
                    sup=f"({sample})" if ctx.N > 1 else None, ref=f"L{ctx.L}N{label}" if sample == ctx.n else None)
         return [tk.fn("log"), tk.op("("), p, tk.op(")")]
     y = ctx.cap.y[sample][k]
-    zt, yt = _sample_z(ctx, sample, k, yhat), _sample_y(ctx, sample, k, y)
+    zt = _of_sample(ctx, ctx.note.z(ctx.L, k, yhat), sample)
+    yt = _of_sample(ctx, ctx.note.y(k, y), sample)
     if loss == "bce":
         return [yt, tk.op("·"), tk.fn("log"), tk.op("("), zt, tk.op(")"), tk.op("+"), tk.op("("), tk.num(1.0),
                 tk.op("−"), yt, tk.op(")"), tk.op("·"), tk.fn("log"), tk.op("("), tk.num(1.0), tk.op("−"),
@@ -180,9 +119,6 @@ def loss_step(ctx: TraceContext) -> dict:
 
 def build_trace(req, cap, state_before, state_after) -> list[dict]:
     """All four phases in order, each step numbered."""
-    from .trace_backward import backward_steps
-    from .trace_update import update_steps
-
     ctx = TraceContext(req, cap)
     steps = forward_steps(ctx)
     steps.append(loss_step(ctx))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from . import tokens as tk
 from .registry import ACTIVATIONS
-from .trace import TraceContext, make_step
+from .trace_context import TraceContext, make_step
 
 
 _BCE_EPS = 9.999999960041972e-13  # float32(1e-12), torch's BCE backward floor
@@ -45,20 +45,13 @@ def _output_grad_form(ctx: TraceContext, k: int) -> tuple[list[dict], list[float
         "The derivative of binary cross-entropy with respect to ŷ."
 
 
-def _prod(values: list[float]) -> float:
-    out = 1.0
-    for v in values:
-        out *= v
-    return out
-
-
 def _grad_pre_step(ctx: TraceContext, layer: int, i: int) -> dict:
     note, n = ctx.note, ctx.n
     spec = ctx.spec.layers[layer - 1]
     s, z = ctx.cap.pre[layer - 1][n], ctx.cap.post[layer - 1][n]
     gz = ctx.cap.grad_post[layer - 1][n]
     zt, st = note.z(layer, i, z[i]), note.s(layer, i, s[i])
-    chain = [note.dL(zt), tk.op("·"), tk.d(_bare(zt), _bare(st), None, zt["ref"])]
+    chain = [note.dL(zt), tk.op("·"), tk.d(tk.bare(zt), tk.bare(st), None, zt["ref"])]
     if spec.activation == "softmax":
         inner = [note.dL(note.z(layer, i), gz[i]), tk.op("−"), tk.op("(")]
         for k in range(spec.units):
@@ -94,16 +87,12 @@ def _grad_post_step(ctx: TraceContext, layer: int, i: int) -> dict:
     chain, form, terms = [], [], []
     for k in range(len(W)):
         target = ctx.node(nxt, k)
-        chain += [note.dL(target), tk.op("·"), tk.d(_bare(target), _bare(zt), None, f"L{nxt}W{k}_{i}"), tk.op("+")]
+        chain += [note.dL(target), tk.op("·"), tk.d(tk.bare(target), tk.bare(zt), None, f"L{nxt}W{k}_{i}"), tk.op("+")]
         form += [note.dL(target, g[k]), tk.op("·"), note.w(nxt, k, i, W[k][i]), tk.op("+")]
         terms.append([g[k], W[k][i]])
     return make_step("backward", "grad_post", layer, i, n, f"L{layer}N{i}", [note.dL(zt)], [chain[:-1], form[:-1]],
                      ctx.cap.grad_post[layer - 1][n][i], terms=terms,
                      text="The neuron feeds every neuron of the next layer: add the gradient coming back along each weight.")
-
-
-def _bare(t: dict) -> dict:
-    return tk.sym(t["s"], sub=t.get("sub"), sup=t.get("sup"))
 
 
 def _param_steps(ctx: TraceContext, layer: int, out_forms: dict) -> list[dict]:
@@ -120,7 +109,7 @@ def _param_steps(ctx: TraceContext, layer: int, out_forms: dict) -> list[dict]:
         if gW is not None:
             for j, aj in enumerate(a):
                 wt = note.w(layer, i, j)
-                chain = [note.dL(node), tk.op("·"), tk.d(_bare(node), _bare(wt), None, wt["ref"])]
+                chain = [note.dL(node), tk.op("·"), tk.d(tk.bare(node), tk.bare(wt), None, wt["ref"])]
                 form = dnode + [tk.op("·"), note.z(layer - 1, j, aj)]
                 steps.append(make_step(
                     "backward", "grad_weight", layer, i, n, wt["ref"], [note.dL(wt)], [chain, form], gW[i][j],
@@ -129,7 +118,7 @@ def _param_steps(ctx: TraceContext, layer: int, out_forms: dict) -> list[dict]:
                 ))
         if gB is not None:
             bt = note.b(layer, i)
-            chain = [note.dL(node), tk.op("·"), tk.d(_bare(node), _bare(bt), None, bt["ref"])]
+            chain = [note.dL(node), tk.op("·"), tk.d(tk.bare(node), tk.bare(bt), None, bt["ref"])]
             form = dnode + [tk.op("·"), tk.num(1.0)]
             steps.append(make_step(
                 "backward", "grad_bias", layer, i, n, bt["ref"], [note.dL(bt)], [chain, form], gB[i],

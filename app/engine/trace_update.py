@@ -7,7 +7,7 @@ rule (SGD with weight decay, momentum, Nesterov; Adam) with the state it used.
 from __future__ import annotations
 
 from . import tokens as tk
-from .trace import TraceContext, make_step
+from .trace_context import TraceContext, make_step
 
 
 def _at(value, i: int, j: int | None):
@@ -53,10 +53,12 @@ def _rule(opt, p: dict, g: dict, prev: dict | None, new: dict) -> tuple[list[lis
     return [[p, tk.op("−"), eps, tk.op("·")] + velocity], words
 
 
-def _entry(state: dict | None, name: str) -> dict | None:
-    if not state:
+def _cell(state: dict | None, name: str, i: int, j: int | None) -> dict | None:
+    """One element's optimizer state (momentum buffer, Adam's moments, step), or None."""
+    entry = (state or {}).get("params", {}).get(name)
+    if not entry:
         return None
-    return state["params"].get(name)
+    return {key: _at(val, i, j) if isinstance(val, list) else val for key, val in entry.items()}
 
 
 def update_steps(ctx: TraceContext, state_before: dict | None, state_after: dict | None) -> list[dict]:
@@ -70,7 +72,6 @@ def update_steps(ctx: TraceContext, state_before: dict | None, state_after: dict
             if grads is None:
                 continue
             name = f"layers.{k}.{kind}"
-            prev_all, new_all = _entry(state_before, name), _entry(state_after, name) or {}
             old_all = cap.weights[k] if kind == "weight" else cap.biases[k]
             after_all = cap.weights_after[k] if kind == "weight" else cap.biases_after[k]
             cells = [(i, j) for i in range(spec.units) for j in range(len(old_all[0]))] if kind == "weight" \
@@ -78,9 +79,7 @@ def update_steps(ctx: TraceContext, state_before: dict | None, state_after: dict
             for i, j in cells:
                 old, g = _at(old_all, i, j), _at(grads, i, j)
                 p = note.w(layer, i, j, old) if kind == "weight" else note.b(layer, i, old)
-                prev = {key: _at(val, i, j) if isinstance(val, list) else val for key, val in (prev_all or {}).items()} \
-                    if prev_all else None
-                new = {key: _at(val, i, j) if isinstance(val, list) else val for key, val in new_all.items()}
+                prev, new = _cell(state_before, name, i, j), _cell(state_after, name, i, j) or {}
                 forms, words = _rule(opt, p, note.dL(p, g), prev, new)
                 steps.append(make_step(
                     "update", f"update_{kind}", layer, i, ctx.n, p["ref"], [dict(p, v=_at(after_all, i, j))],
