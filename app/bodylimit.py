@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 
+from .validation import limit_message
+
 
 def _error(max_bytes: int, size: str) -> bytes:
-    msg = (f"request body must be at most {max_bytes} bytes (limit max_body_bytes, "
-           f"BACKPROP_LAB_MAX_BODY_BYTES); got {size}")
+    msg = "request body must be " + limit_message("max_body_bytes", max_bytes, "bytes", size)
     return json.dumps({"detail": [{"type": "limit", "loc": ["body"], "msg": msg, "input": None}]}).encode()
 
 

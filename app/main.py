@@ -5,12 +5,18 @@ from __future__ import annotations
 import gc
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from concurrent.futures import ThreadPoolExecutor
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from . import __version__
 from .bodylimit import BodyLimitMiddleware
 from .config import Settings
+from .jsonsafe import finite_or_text
 from .main_paths import resource_dir
 from .routes import api, pages
 
@@ -22,6 +28,15 @@ def _warm_up() -> None:
     from .schemas import StepRequest
 
     run_step(StepRequest.model_validate(get_preset("lecture")))
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    """A 422 that stays valid JSON when it echoes NaN or Infinity from the request.
+
+    FastAPI's own handler would encode them as bare NaN, which no strict parser reads. The
+    standard library's encoder, not orjson: a 422 may echo an integer beyond 64 bits.
+    """
+    return JSONResponse({"detail": finite_or_text(jsonable_encoder(exc.errors()))}, status_code=422)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -39,10 +54,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         gc.collect()
         gc.freeze()
         gc.set_threshold(50_000, 20, 100)
+        # Steps run here, off the event loop; more threads than this only fight over the GIL.
+        app.state.engine = ThreadPoolExecutor(settings.engine_threads, thread_name_prefix="engine")
         yield
-        engine = getattr(app.state, "engine", None)
-        if engine is not None:
-            engine.shutdown(wait=False)
+        app.state.engine.shutdown(wait=False)
 
     app = FastAPI(
         title="Backprop Lab",
@@ -53,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_exception_handler(RequestValidationError, _validation_error)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=resource_dir("static")), name="static")

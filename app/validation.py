@@ -13,29 +13,25 @@ def _err(loc: tuple, msg: str, kind: str = "value_error") -> dict:
     return {"type": kind, "loc": ("body",) + loc, "msg": msg, "input": None}
 
 
+def limit_message(field: str, limit: int, what: str, got) -> str:
+    """A limit's refusal, naming the setting and its variable: 'at most 8 layers (limit …); got 9'."""
+    return f"at most {limit} {what} (limit {field}, BACKPROP_LAB_{field.upper()}); got {got}"
+
+
 def limit_errors(req: StepRequest, settings: Settings) -> list[dict]:
     """Fields beyond the configured limits, each naming the limit and its variable."""
-    errors = []
     net = req.network
-    if len(net.layers) > settings.max_layers:
-        errors.append(_err(("network", "layers"), f"at most {settings.max_layers} layers (limit max_layers, "
-                           f"BACKPROP_LAB_MAX_LAYERS); got {len(net.layers)}", "limit"))
-    for k, layer in enumerate(net.layers):
-        if layer.units > settings.max_units:
-            errors.append(_err(("network", "layers", k, "units"), f"at most {settings.max_units} units per layer "
-                               f"(limit max_units, BACKPROP_LAB_MAX_UNITS); got {layer.units}", "limit"))
-    if net.inputs > settings.max_inputs:
-        errors.append(_err(("network", "inputs"), f"at most {settings.max_inputs} inputs (limit max_inputs, "
-                           f"BACKPROP_LAB_MAX_INPUTS); got {net.inputs}", "limit"))
-    fan_ins = [net.inputs] + [layer.units for layer in net.layers[:-1]]
-    params = sum((f + 1) * layer.units for f, layer in zip(fan_ins, net.layers))
-    if params > settings.max_parameters:
-        errors.append(_err(("network", "layers"), f"at most {settings.max_parameters} parameters, weights and "
-                           f"biases (limit max_parameters, BACKPROP_LAB_MAX_PARAMETERS); got {params}", "limit"))
-    if len(req.x) > settings.max_samples:
-        errors.append(_err(("x",), f"at most {settings.max_samples} samples (limit max_samples, "
-                           f"BACKPROP_LAB_MAX_SAMPLES); got {len(req.x)}", "limit"))
-    return errors
+    params = sum((fan_in + 1) * layer.units for fan_in, layer in zip(net.fan_ins(), net.layers))
+    checks = [
+        (("network", "layers"), "max_layers", "layers", len(net.layers)),
+        *((("network", "layers", k, "units"), "max_units", "units per layer", layer.units)
+          for k, layer in enumerate(net.layers)),
+        (("network", "inputs"), "max_inputs", "inputs", net.inputs),
+        (("network", "layers"), "max_parameters", "parameters, weights and biases", params),
+        (("x",), "max_samples", "samples", len(req.x)),
+    ]
+    return [_err(loc, limit_message(field, getattr(settings, field), what, got), "limit")
+            for loc, field, what, got in checks if got > getattr(settings, field)]
 
 
 _MAX_SEED = 2**64 - 1
@@ -44,8 +40,7 @@ _MAX_SEED = 2**64 - 1
 def _network_errors(req: StepRequest) -> list[dict]:
     errors = []
     net = req.network
-    fan_in = net.inputs
-    for k, layer in enumerate(net.layers):
+    for k, (fan_in, layer) in enumerate(zip(net.fan_ins(), net.layers)):
         loc = ("network", "layers", k)
         if layer.weights is not None:
             if len(layer.weights) != layer.units:
@@ -58,7 +53,6 @@ def _network_errors(req: StepRequest) -> list[dict]:
             errors.append(_err(loc + ("biases",), f"must have {layer.units} values (units), got {len(layer.biases)}"))
         if layer.activation == "softmax" and layer.units < 2:
             errors.append(_err(loc + ("activation",), "softmax needs at least 2 units"))
-        fan_in = layer.units
     if net.seed > _MAX_SEED:  # torch.manual_seed takes a 64-bit seed
         errors.append(_err(("network", "seed"), f"must be at most {_MAX_SEED} (2^64 − 1), the largest seed torch takes"))
     last = net.layers[-1]

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
 
 import orjson
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
-from fastapi.routing import APIRoute
+from fastapi.responses import Response
 
 from .. import __version__
-from ..jsonsafe import finite_or_text
+from ..engine.errors import SpecError
 from ..schemas import Health, PresetSummary, StepRequest, StepResponse
 from ..validation import request_errors
 from .deps import SettingsDep
@@ -24,34 +21,7 @@ def _json(content) -> Response:
     return Response(orjson.dumps(content), media_type="application/json")
 
 
-class _Route(APIRoute):
-    """A route whose 422 stays valid JSON when the request held NaN or Infinity.
-
-    FastAPI's own handler echoes the offending input and its JSON encoder refuses NaN: a 500.
-    """
-
-    def get_route_handler(self):
-        handler = super().get_route_handler()
-
-        async def route_handler(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except RequestValidationError as exc:
-                # the standard library's encoder: orjson refuses integers beyond 64 bits, which a 422 may echo
-                return JSONResponse({"detail": finite_or_text(jsonable_encoder(exc.errors()))}, status_code=422)
-
-        return route_handler
-
-
-router = APIRouter(prefix="/api", tags=["api"], route_class=_Route)
-
-
-def _engine(request: Request) -> ThreadPoolExecutor:
-    """The app's engine threads, made on first use."""
-    state = request.app.state
-    if getattr(state, "engine", None) is None:
-        state.engine = ThreadPoolExecutor(state.settings.engine_threads, thread_name_prefix="engine")
-    return state.engine
+router = APIRouter(prefix="/api", tags=["api"])
 
 
 def _compute(req: StepRequest) -> bytes:
@@ -66,13 +36,11 @@ async def step(req: StepRequest, settings: SettingsDep, request: Request) -> Res
     errors = request_errors(req, settings)
     if errors:
         raise RequestValidationError(errors)
-    from ..engine.errors import SpecError
-
     # Off the event loop (torch would block every other request), on few threads: more
     # threads than engine_threads only fight over the GIL. A plain executor: anyio's
     # to_thread costs more per call than the lecture net's whole forward pass.
     try:
-        content = await asyncio.get_running_loop().run_in_executor(_engine(request), _compute, req)
+        content = await asyncio.get_running_loop().run_in_executor(request.app.state.engine, _compute, req)
     except SpecError as exc:
         raise RequestValidationError([{"type": "value_error", "loc": exc.loc, "msg": exc.msg, "input": None}])
     return Response(content, media_type="application/json")
