@@ -25,4 +25,14 @@ class Settings(BaseSettings):
     engine_threads: int = Field(
         1, ge=1, description="Steps computed at once per worker (more threads only contend for the GIL)."
     )
-    torch_threads: int = Field(1, ge=1, description="torch threads per worker process (one is fastest for small nets).")
+    torch_threads: int = Field(
+        1, ge=1, description="torch threads of every thread that runs torch (one is fastest for small nets)."
+    )
+    inline_max_cost: int = Field(
+        2000, ge=0, description="A step of at most this many parameters × samples runs on the event loop "
+        "(a thread hop costs more than such a step); larger ones run on the engine threads."
+    )
+    inline_max_bytes: int = Field(
+        16_384, ge=0, description="A body larger than this is parsed on the engine threads, never on the event loop."
+    )
+    workers: int = Field(1, ge=1, description="Worker processes (uvicorn workers; the API is stateless).")

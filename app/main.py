@@ -21,13 +21,23 @@ from .main_paths import resource_dir
 from .routes import api, pages
 
 
-def _warm_up() -> None:
-    """One step of the lecture net: torch's first step takes seconds, the class should not wait for it."""
-    from .engine.presets import get_preset
-    from .engine.step import run_step
-    from .schemas import StepRequest
+def _warm_up(settings: Settings) -> None:
+    """One step and one explanation of the lecture net: torch's first step takes seconds."""
+    import orjson
 
-    run_step(StepRequest.model_validate(get_preset("lecture")))
+    from .engine.presets import get_preset
+    from .service import explain_bytes, step_bytes
+
+    body = orjson.dumps(get_preset("lecture"))
+    step_bytes(body, settings)
+    explain_bytes(body, settings)
+
+
+def _engine_thread_init(threads: int) -> None:
+    """torch's thread count is per thread (OpenMP): set it in every thread that runs torch."""
+    import torch
+
+    torch.set_num_threads(threads)
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -47,15 +57,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         import torch  # heavy: imported when the server starts, not at import time
 
-        torch.set_num_threads(settings.torch_threads)
-        _warm_up()
+        torch.set_num_threads(settings.torch_threads)  # the event loop's thread runs the small steps
+        # Steps run here, off the event loop; more threads than this only fight over the GIL.
+        app.state.engine = ThreadPoolExecutor(settings.engine_threads, thread_name_prefix="engine",
+                                              initializer=_engine_thread_init, initargs=(settings.torch_threads,))
+        _warm_up(settings)
+        # and on every engine thread, so none of them pays torch's first-use cost in a request
+        for _ in range(settings.engine_threads):
+            app.state.engine.submit(_warm_up, settings).result()
         # A step allocates thousands of small dicts; with the default thresholds a full
         # collection of the whole heap runs every few requests (measured: ~20 ms pauses).
         gc.collect()
         gc.freeze()
         gc.set_threshold(50_000, 20, 100)
-        # Steps run here, off the event loop; more threads than this only fight over the GIL.
-        app.state.engine = ThreadPoolExecutor(settings.engine_threads, thread_name_prefix="engine")
         yield
         app.state.engine.shutdown(wait=False)
 

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from typing import Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, FiniteFloat
+from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, create_model
 
-Activation = Literal["identity", "relu", "leaky_relu", "sigmoid", "tanh", "softmax"]
-LossName = Literal["mse", "sse", "bce", "cross_entropy"]
-OptimizerName = Literal["sgd", "adam"]
+from .registry import ACTIVATIONS, LOSSES, OPTIMIZERS
+
+# The enums come from the registry: adding an operation there adds it here.
+Activation = Literal[tuple(ACTIVATIONS)]  # type: ignore[valid-type]
+LossName = Literal[tuple(LOSSES)]  # type: ignore[valid-type]
+OptimizerName = Literal[tuple(OPTIMIZERS)]  # type: ignore[valid-type]
 DType = Literal["float64", "float32"]
 # A number in a response: a float, or one of "NaN", "Infinity", "-Infinity" when not finite.
 Num = Union[float, str]
@@ -27,7 +30,8 @@ class LayerSpec(_Strict):
 
     units: int = Field(ge=1, description="Number of neurons in the layer (rows of `weights`).")
     activation: Activation = Field(
-        "identity", description="φ, the activation applied after the weighted sum."
+        "identity", description="φ, the activation applied after the weighted sum: "
+        + ", ".join(f"{a.id} ({a.name})" for a in ACTIVATIONS.values()) + "."
     )
     weights: list[list[FiniteFloat]] | None = Field(
         None,
@@ -56,10 +60,7 @@ class NetworkSpec(_Strict):
         min_length=1, description="The layers in order; the last one produces ŷ."
     )
     loss: LossName = Field(
-        "mse",
-        description="L: mse (torch's mean of squared errors), sse (sum of squared errors), "
-        "bce (binary cross-entropy on a sigmoid output), cross_entropy (softmax + negative "
-        "log-likelihood on logits; targets are class indices).",
+        "mse", description="L: " + "; ".join(f"{key}, {loss.words}" for key, loss in LOSSES.items()) + "."
     )
     seed: int = Field(0, ge=0, description="Seed for layers that omit weights or biases.")
 
@@ -68,19 +69,27 @@ class NetworkSpec(_Strict):
         return [self.inputs] + [layer.units for layer in self.layers[:-1]]
 
 
-class OptimizerSpec(_Strict):
-    """The torch.optim optimizer that takes the step, and its hyper-parameters."""
+def _hyper_fields() -> dict:
+    """One field per hyper-parameter any optimizer of the registry has, described there."""
+    fields: dict = {"name": (OptimizerName, Field("sgd", description="The optimizer: " + ", ".join(
+        f"{o.id} ({o.torch})" for o in OPTIMIZERS.values()) + "."))}
+    for opt in OPTIMIZERS.values():
+        for h in opt.hyper:
+            if h.key in fields:
+                continue
+            if isinstance(h.default, bool):
+                fields[h.key] = (bool, Field(h.default, description=h.description))
+            elif isinstance(h.default, tuple):
+                fields[h.key] = (tuple[FiniteFloat, FiniteFloat], Field(h.default, description=h.description))
+            else:
+                bound = {"gt": h.min} if h.exclusive_min else {"ge": h.min} if h.min is not None else {}
+                fields[h.key] = (FiniteFloat, Field(h.default, description=h.description, **bound))
+    return fields
 
-    name: OptimizerName = Field("sgd", description="sgd (torch.optim.SGD) or adam (torch.optim.Adam).")
-    lr: FiniteFloat = Field(0.1, ge=0, description="ε, the learning rate.")
-    momentum: FiniteFloat = Field(0.0, ge=0, description="SGD momentum μ (0 = plain SGD).")
-    dampening: FiniteFloat = Field(0.0, ge=0, description="SGD dampening of the momentum.")
-    nesterov: bool = Field(False, description="SGD Nesterov momentum (needs momentum > 0).")
-    weight_decay: FiniteFloat = Field(0.0, ge=0, description="L2 penalty λ added to the gradient.")
-    betas: tuple[FiniteFloat, FiniteFloat] = Field(
-        (0.9, 0.999), description="Adam's β₁, β₂: decay rates of the moment estimates."
-    )
-    eps: FiniteFloat = Field(1e-8, gt=0, description="Adam's ε̂ added to √v̂ for stability.")
+
+OptimizerSpec = create_model(
+    "OptimizerSpec", __base__=_Strict, __doc__="The torch.optim optimizer that takes the step, and its "
+    "hyper-parameters (from the registry; each optimizer reads its own).", **_hyper_fields())
 
 
 class StepRequest(_Strict):
@@ -145,8 +154,9 @@ class GraphNode(BaseModel):
     param: str | None = Field(None, description="For a parameter: e.g. layers.1.weight.")
     label: str | None = Field(None, description="The parameter in the lecture's notation, e.g. W¹.")
     shape: list[int] | None = Field(None, description="Shape of the parameter or output tensor.")
-    value: Any = Field(None, description="The parameter's value (or the loss) as nested lists.")
-    grad: Any = Field(None, description="The parameter's gradient, as autograd accumulated it.")
+    address: str | None = Field(None, description="Address of the tensor's value (e.g. W:1, x, L): the "
+                                "numbers are in the answer, not copied here.")
+    grad_address: str | None = Field(None, description="Address of the gradient autograd accumulated (dL/dW:1).")
 
 
 class GraphEdge(BaseModel):
@@ -164,53 +174,11 @@ class AutogradGraph(BaseModel):
     edges: list[GraphEdge]
 
 
-class Token(BaseModel):
-    """One token of a formula: a symbol with its value, an operator, a number or a derivative."""
+class SampleGrads(BaseModel):
+    """The traced sample's share of one layer's batch gradients."""
 
-    t: Literal["sym", "op", "num", "fn", "d", "text"] = Field(description="Token type.")
-    s: str | None = Field(None, description="Base symbol, operator or function name.")
-    sub: str | None = Field(None, description="Subscript of a symbol.")
-    sup: str | None = Field(None, description="Superscript of a symbol.")
-    v: Num | None = Field(None, description="The numeric value the symbol stands for.")
-    ref: str | None = Field(None, description="Diagram element it lives in (data-node/data-edge id).")
-    of: dict[str, Any] | None = Field(None, description="For a derivative ∂of/∂wrt: the numerator.")
-    wrt: dict[str, Any] | None = Field(None, description="For a derivative: the denominator.")
-
-
-class TraceStep(BaseModel):
-    """One step the player shows: what it is about, the formula, the numbers, the value."""
-
-    i: int = Field(description="Position in the trace.")
-    phase: Literal["forward", "loss", "backward", "update"] = Field(description="One of four phases.")
-    kind: str = Field(
-        description="weighted_sum, activation, loss, grad_output, grad_post, grad_pre, "
-        "grad_weight, grad_bias, update_weight or update_bias."
-    )
-    layer: int | None = Field(description="0 = inputs, i = network.layers[i-1]; null for the loss.")
-    unit: int | None = Field(description="Neuron (row) index within the layer.")
-    col: int | None = Field(None, description="For a weight: the column (input index).")
-    sample: int = Field(description="The traced sample (row of x).")
-    target: str = Field(description="Diagram element the step is about, e.g. L1N0, L2W0_1, L1B0, loss.")
-    refs: list[str] = Field(description="Every diagram element the formula draws on.")
-    rel: Literal["=", "←"] = Field(description="= for a computed quantity, ← for an update.")
-    lhs: list[Token] = Field(description="The quantity computed, as tokens.")
-    forms: list[list[Token]] = Field(
-        description="Right-hand sides in symbols, most general first (e.g. the chain rule, then "
-        "its expansion); the numbers substituted are the last form with each symbol's `v`."
-    )
-    value: Num = Field(description="The resulting value (for a batch gradient: the batch total).")
-    contribution: Num | None = Field(
-        None, description="For a batch gradient: the traced sample's share of `value`."
-    )
-    factors: list[Num] | None = Field(
-        None, description="Chain-rule factors whose product is `contribution` (or `value`)."
-    )
-    terms: list[list[Num]] | None = Field(
-        None, description="For a sum of products: the factors of each term."
-    )
-    formula: str = Field(description="The formula in symbols, as plain text.")
-    substituted: str = Field(description="The same with the numbers substituted, as plain text.")
-    text: str = Field(description="One sentence saying what the step does, in words.")
+    weights: list[list[Num]] | None = Field(description="Its share of ∂L/∂W (null when W is frozen).")
+    biases: list[Num] | None = Field(description="Its share of ∂L/∂β (null when β is frozen).")
 
 
 class StepResponse(BaseModel):
@@ -232,10 +200,48 @@ class StepResponse(BaseModel):
         description="Opaque optimizer state: send it back with the next request."
     )
     autograd: AutogradGraph = Field(description="The autograd graph from the loss to the parameters.")
-    trace: list[TraceStep] = Field(description="The ordered steps the player shows.")
+    explain_key: str = Field(description="Names the network's structure: POST /api/explain gives the player's "
+                             "steps for it (fetch again only when this changes).")
+    sample_grads: list[SampleGrads] | None = Field(
+        None, description="Per layer, the traced sample's share of the gradients (batches only).")
+    optimizer_terms: list[dict[str, Any]] | None = Field(
+        None, description="Adam only, per layer: m̂ and v̂ of the weight and the bias, as torch computed them.")
+    loss_rest: Num | None = Field(
+        None, description="When the loss formula writes out only the traced sample's terms: the other terms, summed.")
     trace_sample: int = Field(description="The sample the trace follows.")
     dtype: DType = Field(description="Precision the tensors were computed in.")
     diverged: bool = Field(description="True when any number is NaN or infinite.")
+
+
+class ExplainStep(BaseModel):
+    """One step the player shows, as structure: what it computes and which numbers, by address."""
+
+    i: int = Field(description="Position in the explanation.")
+    phase: Literal["forward", "loss", "backward", "update"] = Field(description="One of four phases.")
+    kind: str = Field(description="weighted_sum, activation, loss, grad_output, grad_post, grad_pre, grad_weight, "
+                      "grad_bias, update_weight or update_bias.")
+    layer: int | None = Field(description="1 = network.layers[0]; null for the loss.")
+    unit: int | None = Field(description="Neuron (row) index within the layer.")
+    col: int | None = Field(None, description="For a weight: the column (input index).")
+    sample: int = Field(description="The traced sample (row of x).")
+    target: str = Field(description="Address of the quantity the step computes or updates.")
+    refs: list[str] = Field(description="Addresses of every number the step's formulas use.")
+    lhs: list[dict[str, Any]] = Field(description="The quantity computed, as tokens.")
+    rel: Literal["=", "←"] = Field(description="= for a computed quantity, ← for an update.")
+    forms: list[list[dict[str, Any]]] = Field(description="Right-hand sides as tokens, most general first; a token "
+                                              "names its number by address (`a`), never carries it.")
+    value: str = Field(description="Address of the resulting value (for a batch gradient: the batch total).")
+    contribution: str | None = Field(None, description="Address of the traced sample's share of a batch gradient.")
+    op: str | None = Field(None, description="The registry id whose template the formula uses.")
+    words: dict[str, Any] = Field(description="Which sentence the page shows ({id, args}); the page owns the prose.")
+
+
+class Explanation(BaseModel):
+    """The ordered steps of the four phases for one network structure, and its symbols."""
+
+    key: str = Field(description="The structure's key (a step answer's explain_key).")
+    symbols: dict[str, dict[str, Any]] = Field(description="Each element's symbol, by address without the sample.")
+    steps: list[ExplainStep]
 
 
 class PresetSummary(BaseModel):

@@ -6,6 +6,7 @@ Each problem becomes one error with the path of the field, as FastAPI reports a 
 from __future__ import annotations
 
 from .config import Settings
+from .registry import ACTIVATIONS, LOSSES
 from .schemas import StepRequest
 
 
@@ -51,17 +52,18 @@ def _network_errors(req: StepRequest) -> list[dict]:
                     break
         if layer.biases is not None and len(layer.biases) != layer.units:
             errors.append(_err(loc + ("biases",), f"must have {layer.units} values (units), got {len(layer.biases)}"))
-        if layer.activation == "softmax" and layer.units < 2:
-            errors.append(_err(loc + ("activation",), "softmax needs at least 2 units"))
+        need = ACTIVATIONS[layer.activation].min_units
+        if layer.units < need:
+            errors.append(_err(loc + ("activation",), f"{layer.activation} needs at least {need} units"))
     if net.seed > _MAX_SEED:  # torch.manual_seed takes a 64-bit seed
         errors.append(_err(("network", "seed"), f"must be at most {_MAX_SEED} (2^64 − 1), the largest seed torch takes"))
     last = net.layers[-1]
-    if net.loss == "bce" and last.activation != "sigmoid":
-        errors.append(_err(("network", "loss"), "bce needs a sigmoid output layer (ŷ in (0, 1)); "
-                           f"the last layer's activation is {last.activation}"))
-    if net.loss == "cross_entropy" and last.activation != "identity":
-        errors.append(_err(("network", "loss"), "cross_entropy applies softmax itself: the last layer's "
-                           f"activation must be identity (logits), not {last.activation}"))
+    allowed = LOSSES[net.loss].output_activations
+    if allowed and last.activation not in allowed:
+        why = "applies softmax itself (the output is the logits)" if LOSSES[net.loss].targets == "classes" \
+            else "needs ŷ in (0, 1)"
+        errors.append(_err(("network", "loss"), f"{net.loss} {why}: the last layer's activation must be "
+                           f"{' or '.join(allowed)}, not {last.activation}"))
     return errors
 
 
@@ -75,7 +77,7 @@ def _data_errors(req: StepRequest) -> list[dict]:
     outputs = net.layers[-1].units
     if len(req.y) != len(req.x):
         errors.append(_err(("y",), f"must have one target per sample: {len(req.x)}, got {len(req.y)}"))
-    elif net.loss == "cross_entropy":
+    elif LOSSES[net.loss].targets == "classes":
         for r, label in enumerate(req.y):
             if not isinstance(label, int) or isinstance(label, bool):
                 errors.append(_err(("y", r), "cross_entropy targets are class indices (integers)"))

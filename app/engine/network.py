@@ -1,12 +1,11 @@
-"""The network spec made into a real torch.nn.Module, and the module read back into a spec."""
+"""The network as a real torch.nn.Module: nn.Linear layers, each followed by its activation."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import torch
 from torch import nn
-
-from ..schemas import NetworkSpec
-from .registry import ACTIVATIONS
 
 DTYPES = {"float64": torch.float64, "float32": torch.float32}
 
@@ -39,59 +38,24 @@ class MLP(nn.Module):
         return captured
 
 
-def _default_init(spec: NetworkSpec) -> list[nn.Linear]:
-    """PyTorch's own initialisation, as after torch.manual_seed(seed) and building the layers."""
+def linear(weight: nn.Parameter, bias: nn.Parameter) -> nn.Linear:
+    """A real nn.Linear holding these parameters; its random init is skipped (the request has the numbers)."""
+    layer = nn.Linear.__new__(nn.Linear)
+    nn.Module.__init__(layer)
+    layer.out_features, layer.in_features = weight.shape
+    layer.weight = weight
+    layer.bias = bias
+    return layer
+
+
+@lru_cache(maxsize=128)
+def _initial(fan_ins: tuple[int, ...], units: tuple[int, ...], seed: int) -> tuple[tuple[torch.Tensor, torch.Tensor], ...]:
     with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(spec.seed)
-        return [nn.Linear(f, layer.units) for f, layer in zip(spec.fan_ins(), spec.layers)]
+        torch.manual_seed(seed)
+        layers = [nn.Linear(f, u) for f, u in zip(fan_ins, units)]
+    return tuple((lin.weight.detach().double(), lin.bias.detach().double()) for lin in layers)
 
 
-def _linear(weight: nn.Parameter, bias: nn.Parameter) -> nn.Linear:
-    """A real nn.Linear holding these parameters; its random init is skipped (the spec has the numbers)."""
-    linear = nn.Linear.__new__(nn.Linear)
-    nn.Module.__init__(linear)
-    linear.out_features, linear.in_features = weight.shape
-    linear.weight = weight
-    linear.bias = bias
-    return linear
-
-
-def build_network(spec: NetworkSpec, dtype: torch.dtype) -> MLP:
-    """A real MLP of nn.Linear and activation modules with the spec's weights and biases."""
-    needs_init = any(layer.weights is None or layer.biases is None for layer in spec.layers)
-    initial = _default_init(spec) if needs_init else None
-    linears = []
-    for k, layer in enumerate(spec.layers):
-        if layer.weights is not None:
-            weight = torch.tensor(layer.weights, dtype=dtype)
-        else:
-            weight = initial[k].weight.detach().to(dtype)
-        if layer.biases is not None:
-            bias = torch.tensor(layer.biases, dtype=dtype)
-        else:
-            bias = initial[k].bias.detach().to(dtype)
-        linears.append(_linear(nn.Parameter(weight, requires_grad=not layer.freeze_weights),
-                               nn.Parameter(bias, requires_grad=not layer.freeze_biases)))
-    activations = [ACTIVATIONS[layer.activation].make(layer.negative_slope) for layer in spec.layers]
-    return MLP(linears, activations)
-
-
-def network_spec_dict(spec: NetworkSpec, weights: list, biases: list) -> dict:
-    """The spec as a dict with the given weights and biases filled in."""
-    return {
-        "inputs": spec.inputs,
-        "loss": spec.loss,
-        "seed": spec.seed,
-        "layers": [
-            {
-                "units": layer.units,
-                "activation": layer.activation,
-                "weights": w,
-                "biases": b,
-                "freeze_weights": layer.freeze_weights,
-                "freeze_biases": layer.freeze_biases,
-                "negative_slope": layer.negative_slope,
-            }
-            for layer, w, b in zip(spec.layers, weights, biases)
-        ],
-    }
+def initial_parameters(fan_ins: list[int], units: list[int], seed: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """PyTorch's own initialisation, as after torch.manual_seed(seed) and building the layers (float64 copies)."""
+    return [(w.clone(), b.clone()) for w, b in _initial(tuple(fan_ins), tuple(units), seed)]

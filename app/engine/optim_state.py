@@ -30,7 +30,7 @@ def load_state(
     """Put a previous response's optimizer state back into a fresh optimizer."""
     if not state:
         return
-    loc = ("body", "optimizer_state")
+    loc = ("optimizer_state",)
     if state.get("name") != name:
         raise SpecError(loc + ("name",), f"state is for optimizer {state.get('name')!r}, not {name!r}: omit it to start fresh")
     params = state.get("params")

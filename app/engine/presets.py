@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import torch
 
-from ..schemas import NetworkSpec
-from .network import DTYPES, build_network, network_spec_dict
+from .network import initial_parameters
 
 
 def _lecture() -> dict:
@@ -96,9 +95,13 @@ def get_preset(preset_id: str) -> dict | None:
     if entry is None:
         return None
     request = entry[2]()
-    spec = NetworkSpec.model_validate(request["network"])
-    net = build_network(spec, DTYPES["float64"])
-    request["network"] = network_spec_dict(
-        spec, [lin.weight.detach().tolist() for lin in net.layers], [lin.bias.detach().tolist() for lin in net.layers]
-    )
+    net = request["network"]
+    units = [layer["units"] for layer in net["layers"]]
+    initial = initial_parameters([net["inputs"]] + units[:-1], units, net.get("seed", 0))
+    for layer, (w, b) in zip(net["layers"], initial):
+        layer.setdefault("weights", w.tolist())
+        layer.setdefault("biases", b.tolist())
+        for key, default in (("freeze_weights", False), ("freeze_biases", False), ("negative_slope", 0.01)):
+            layer.setdefault(key, default)
+    net.setdefault("seed", 0)
     return request

@@ -1,8 +1,9 @@
-"""The JSON API: one step, the presets, health. Thin: the engine does the work."""
+"""The JSON API: one step, its explanation, the registry, the presets, health. Thin: the engine does the work."""
 
 from __future__ import annotations
 
 import asyncio
+from functools import lru_cache
 
 import orjson
 from fastapi import APIRouter, HTTPException, Request
@@ -10,40 +11,79 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 
 from .. import __version__
-from ..engine.errors import SpecError
-from ..schemas import Health, PresetSummary, StepRequest, StepResponse
-from ..validation import request_errors
+from ..schemas import Explanation, Health, PresetSummary, StepRequest, StepResponse
+from ..service import RequestInvalid, answer, compute, explain_bytes, parse
 from .deps import SettingsDep
-
-
-def _json(content) -> Response:
-    # orjson: FastAPI's default encoder costs more than the torch step on a large trace.
-    return Response(orjson.dumps(content), media_type="application/json")
-
 
 router = APIRouter(prefix="/api", tags=["api"])
 
+# The body is read as bytes and parsed once (pydantic from JSON bytes): the OpenAPI document
+# still shows the StepRequest schema.
+_BODY = {"requestBody": {"required": True, "content": {"application/json": {
+    "schema": {"$ref": "#/components/schemas/StepRequest"}}}}}
 
-def _compute(req: StepRequest) -> bytes:
-    from ..engine.step import run_step
 
-    return orjson.dumps(run_step(req))
+def _json(content) -> Response:
+    # orjson: FastAPI's default encoder costs more than the torch step on a large answer.
+    return Response(orjson.dumps(content), media_type="application/json")
 
 
-@router.post("/step", response_model=StepResponse)
-async def step(req: StepRequest, settings: SettingsDep, request: Request) -> Response:
-    """Forward pass, loss, backward pass and optimizer step, every number returned."""
-    errors = request_errors(req, settings)
-    if errors:
-        raise RequestValidationError(errors)
-    # Off the event loop (torch would block every other request), on few threads: more
-    # threads than engine_threads only fight over the GIL. A plain executor: anyio's
-    # to_thread costs more per call than the lecture net's whole forward pass.
+def _step_work(body: bytes, settings) -> bytes:
+    req = parse(body, settings)
+    return orjson.dumps(answer(req, *compute(req)))
+
+
+async def _off_loop(request: Request, fn, *args):
+    """Run fn on the engine executor (whose threads have torch's thread count set), mapping errors to 422."""
     try:
-        content = await asyncio.get_running_loop().run_in_executor(request.app.state.engine, _compute, req)
-    except SpecError as exc:
-        raise RequestValidationError([{"type": "value_error", "loc": exc.loc, "msg": exc.msg, "input": None}])
+        return await asyncio.get_running_loop().run_in_executor(request.app.state.engine, fn, *args)
+    except RequestInvalid as exc:
+        raise RequestValidationError(exc.errors) from None
+
+
+@router.post("/step", response_model=StepResponse, openapi_extra=_BODY)
+async def step(request: Request, settings: SettingsDep) -> Response:
+    """Forward pass, loss, backward pass and optimizer step, every number returned (keyed by address)."""
+    body = await request.body()
+    if len(body) <= settings.inline_max_bytes:
+        # A small step runs here: the hop to a thread costs more than the lecture's whole step.
+        try:
+            req = parse(body, settings)
+            if _cost(req) <= settings.inline_max_cost:
+                return Response(orjson.dumps(answer(req, *compute(req))), media_type="application/json")
+        except RequestInvalid as exc:
+            raise RequestValidationError(exc.errors) from None
+    content = await _off_loop(request, _step_work, body, settings)
     return Response(content, media_type="application/json")
+
+
+def _cost(req: StepRequest) -> int:
+    """Parameters × samples: what a step's time grows with."""
+    fan_ins = req.network.fan_ins()
+    params = sum((f + 1) * layer.units for f, layer in zip(fan_ins, req.network.layers))
+    return params * len(req.x)
+
+
+@router.post("/explain", response_model=Explanation, openapi_extra=_BODY)
+async def explain(request: Request, settings: SettingsDep) -> Response:
+    """The player's steps for the request's network structure: template ids and addresses, no numbers."""
+    body = await request.body()
+    content = await _off_loop(request, explain_bytes, body, settings)
+    return Response(content, media_type="application/json")
+
+
+@lru_cache(maxsize=1)
+def _registry_bytes() -> bytes:
+    from ..engine.addresses import quantities_json
+    from ..registry import registry_json
+
+    return orjson.dumps(registry_json(quantities_json()))
+
+
+@router.get("/registry")
+def registry() -> Response:
+    """Every activation, loss and optimizer (symbol, templates, torch class, code, limits) and the address table."""
+    return Response(_registry_bytes(), media_type="application/json")
 
 
 @router.get("/presets", response_model=list[PresetSummary])

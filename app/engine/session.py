@@ -1,0 +1,256 @@
+"""One training step, every number kept: forward, loss, backward, optimizer step.
+
+A Session is built once per network structure (the modules, the loss, the optimizer) and
+reused for every step on it: a step copies the request's numbers in, runs real torch
+(nn.Linear and activation modules, the loss module, autograd with retain_grad on every s
+and z, a torch.optim step) and reads every number out once. Knows nothing of HTTP.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from ..registry import LOSSES
+from .graph import autograd_graph
+from .network import DTYPES, MLP, initial_parameters, linear
+from .ops import make_activation, make_loss, make_optimizer
+from .optim_state import dump_state, load_state
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What the torch modules depend on: sizes, activations, frozen tensors, loss, optimizer, dtype."""
+
+    inputs: int
+    layers: tuple[tuple[int, str, bool, bool], ...]  # (units, activation, freeze_weights, freeze_biases)
+    loss: str
+    optimizer: str
+    dtype: str = "float64"
+
+    def fan_ins(self) -> list[int]:
+        return [self.inputs] + [units for units, *_ in self.layers[:-1]]
+
+
+@dataclass
+class StepInput:
+    """The numbers of one step: parameters (None: from `seed`), data, hyper-parameters, state."""
+
+    shape: Shape
+    weights: list
+    biases: list
+    slopes: list[float]
+    seed: int
+    x: list
+    y: list
+    hyper: dict
+    state: dict | None = None
+    sample: int = 0
+    shown_terms: list[tuple[int, int]] | None = None  # the loss terms written out, when not all are
+
+
+@dataclass
+class StepResult:
+    """Every number of the step as nested lists, read once from torch."""
+
+    loss: float
+    pre: list
+    post: list
+    grad_pre: list
+    grad_post: list
+    grad_weights: list
+    grad_biases: list
+    grad_input: list
+    weights: list
+    biases: list
+    weights_after: list
+    biases_after: list
+    probabilities: list | None
+    state: dict | None
+    optimizer_terms: list | None
+    sample_grads: list | None
+    loss_rest: float | None
+    graph: dict
+    diverged: bool
+
+
+class Session:
+    """The modules of one network structure, stepped again and again with new numbers."""
+
+    def __init__(self, shape: Shape) -> None:
+        self.shape = shape
+        dtype = DTYPES[shape.dtype]
+        linears = []
+        for fan_in, (units, _, freeze_w, freeze_b) in zip(shape.fan_ins(), shape.layers):
+            w = nn.Parameter(torch.empty(units, fan_in, dtype=dtype), requires_grad=not freeze_w)
+            b = nn.Parameter(torch.empty(units, dtype=dtype), requires_grad=not freeze_b)
+            linears.append(linear(w, b))
+        self.net = MLP(linears, [make_activation(act, 0.01) for _, act, *_ in shape.layers])
+        self.named = dict(self.net.named_parameters())
+        self.names = {id(p): n for n, p in self.named.items()}
+        self.trainable = [p for p in self.named.values() if p.requires_grad]
+        self.loss_fn = make_loss(shape.loss)
+        self.loss_terms = make_loss(shape.loss, "none")
+        self.optimizer = None
+        self.graphs: dict[int, dict] = {}
+
+    def _load(self, inp: StepInput) -> None:
+        dtype = DTYPES[self.shape.dtype]
+        needs_init = any(w is None for w in inp.weights) or any(b is None for b in inp.biases)
+        initial = initial_parameters(self.shape.fan_ins(), [u for u, *_ in self.shape.layers], inp.seed) \
+            if needs_init else None
+        for k, lin in enumerate(self.net.layers):
+            w, b = inp.weights[k], inp.biases[k]
+            lin.weight.data = torch.tensor(w, dtype=dtype) if w is not None else initial[k][0].to(dtype)
+            lin.bias.data = torch.tensor(b, dtype=dtype) if b is not None else initial[k][1].to(dtype)
+            lin.weight.grad = None
+            lin.bias.grad = None
+        for phi, slope in zip(self.net.activations, inp.slopes):
+            if hasattr(phi, "negative_slope"):
+                phi.negative_slope = slope
+        if not self.trainable:
+            return
+        if self.optimizer is None:
+            self.optimizer = make_optimizer(self.shape.optimizer, self.trainable, inp.hyper)
+        else:
+            self.optimizer.param_groups[0].update(inp.hyper)
+            self.optimizer.state.clear()
+        load_state(inp.state, self.shape.optimizer, self.optimizer, self.named)
+
+    def step(self, inp: StepInput) -> StepResult:
+        """Forward, loss, backward and the optimizer's step, every intermediate number read out."""
+        self._load(inp)
+        dtype = DTYPES[self.shape.dtype]
+        classes = LOSSES[self.shape.loss].targets == "classes"
+        x = torch.tensor(inp.x, dtype=dtype, requires_grad=True)
+        y = torch.tensor(inp.y, dtype=torch.long if classes else dtype)
+        captured = self.net.forward_captured(x)
+        output = captured[-1][1]
+        nan_out = self.shape.loss == "bce" and bool(torch.isnan(output).any())
+        # BCELoss refuses NaN input with an error: carry the NaN of a diverged net into L instead.
+        loss = output.sum() * float("nan") if nan_out else self.loss_fn(output, y)
+        loss.backward()
+        net = self.net
+        weights = [lin.weight.detach().tolist() for lin in net.layers]
+        biases = [lin.bias.detach().tolist() for lin in net.layers]
+        grad_w = [lin.weight.grad.tolist() if lin.weight.grad is not None else None for lin in net.layers]
+        grad_b = [lin.bias.grad.tolist() if lin.bias.grad is not None else None for lin in net.layers]
+        graph = self.graphs.get(len(inp.x)) if not nan_out else None
+        if graph is None:
+            graph = autograd_graph(loss, self.named, x, len(net.layers), self.shape.layers[-1][0])
+            if not nan_out:
+                self.graphs[len(inp.x)] = graph
+        sample_grads = self._sample_grads(captured, x, inp.sample) if len(inp.x) > 1 else None
+        loss_rest = self._loss_rest(output, y, inp.shown_terms) if inp.shown_terms is not None and not nan_out else None
+        if self.optimizer is not None:
+            self.optimizer.step()
+        probabilities = torch.softmax(output.detach(), dim=1).tolist() if classes else None
+        state = dump_state(self.shape.optimizer, self.optimizer, self.names) if self.optimizer else None
+        result = StepResult(
+            loss=loss.item(),
+            pre=[s.detach().tolist() for s, _ in captured],
+            post=[z.detach().tolist() for _, z in captured],
+            grad_pre=[s.grad.tolist() for s, _ in captured],
+            grad_post=[(z.grad if z.grad is not None else s.grad).tolist() for s, z in captured],
+            grad_weights=grad_w,
+            grad_biases=grad_b,
+            grad_input=x.grad.tolist(),
+            weights=weights,
+            biases=biases,
+            weights_after=[lin.weight.detach().tolist() for lin in net.layers],
+            biases_after=[lin.bias.detach().tolist() for lin in net.layers],
+            probabilities=probabilities,
+            state=state,
+            optimizer_terms=self._adam_terms(inp.hyper) if self.shape.optimizer == "adam" and self.optimizer else None,
+            sample_grads=sample_grads,
+            loss_rest=loss_rest,
+            graph=graph,
+            diverged=False,
+        )
+        result.diverged = not self._finite(loss, x, captured)
+        return result
+
+    def _sample_grads(self, captured, x: torch.Tensor, n: int) -> list[dict]:
+        """The traced sample's share of each batch gradient: ∂L/∂s of sample n times its inputs."""
+        out = []
+        with torch.no_grad():
+            a = x.detach()
+            for (s, z), lin in zip(captured, self.net.layers):
+                g = s.grad[n]
+                out.append({"weights": torch.outer(g, a[n]).tolist() if lin.weight.requires_grad else None,
+                            "biases": g.tolist() if lin.bias.requires_grad else None})
+                a = z.detach()
+        return out
+
+    def _loss_rest(self, output: torch.Tensor, y: torch.Tensor, shown: list[tuple[int, int]]) -> float:
+        """The loss terms the formula leaves out, summed by torch, in the sign of the registry's term."""
+        with torch.no_grad():
+            terms = self.loss_terms(output.detach(), y)
+            if terms.dim() == 1:
+                terms = terms.unsqueeze(1)
+            if LOSSES[self.shape.loss].negate:
+                terms = -terms
+            shown_sum = sum(terms[n, k] for n, k in shown) if shown else 0.0
+            return (terms.sum() - shown_sum).item()
+
+    def _adam_terms(self, hyper: dict) -> list[dict]:
+        """m̂ = m/(1 − β₁ᵗ) and v̂ = v/(1 − β₂ᵗ) of every element, from the state torch wrote."""
+        beta1, beta2 = hyper["betas"]
+        out = []
+        for lin in self.net.layers:
+            entry = {}
+            for kind, p in (("weight", lin.weight), ("bias", lin.bias)):
+                st = self.optimizer.state.get(p)
+                if not st:
+                    entry[kind] = None
+                    continue
+                t = float(st["step"])
+                entry[kind] = {"m_hat": (st["exp_avg"] / (1 - beta1**t)).tolist(),
+                               "v_hat": (st["exp_avg_sq"] / (1 - beta2**t)).tolist()}
+            out.append(entry)
+        return out
+
+    def _finite(self, loss: torch.Tensor, x: torch.Tensor, captured) -> bool:
+        """Is every number of the step finite? orjson would write a stray inf as null."""
+        checked = [loss.detach().reshape(1), x.grad.reshape(-1)]
+        for p in self.named.values():
+            checked.append(p.detach().reshape(-1))
+            if p.grad is not None:
+                checked.append(p.grad.reshape(-1))
+        for pair in captured:
+            for t in pair:
+                checked.append(t.detach().reshape(-1))
+                if t.grad is not None:
+                    checked.append(t.grad.reshape(-1))
+        if self.optimizer is not None:
+            checked += [v.reshape(-1).to(loss.dtype) for st in self.optimizer.state.values() for v in st.values()
+                        if isinstance(v, torch.Tensor)]
+        return bool(torch.isfinite(torch.cat(checked)).all())
+
+
+_local = threading.local()
+_MAX_SESSIONS = 32
+
+
+def session_for(shape: Shape) -> Session:
+    """This thread's session for the structure (each engine thread keeps its own few)."""
+    cache = getattr(_local, "sessions", None)
+    if cache is None:
+        cache = _local.sessions = OrderedDict()
+    session = cache.get(shape)
+    if session is None:
+        session = cache[shape] = Session(shape)
+        if len(cache) > _MAX_SESSIONS:
+            cache.popitem(last=False)
+    else:
+        cache.move_to_end(shape)
+    return session
+
+
+def run(inp: StepInput) -> StepResult:
+    """One step on a known (or new) structure."""
+    return session_for(inp.shape).step(inp)

@@ -1,0 +1,16 @@
+"""Leaky ReLU: one registry entry — its torch module, symbol, formula, derivative and code."""
+
+from ..base import Activation
+
+ENTRY = Activation(
+    id='leaky_relu',
+    name='Leaky ReLU',
+    symbol='LeakyReLU',
+    torch='torch.nn.LeakyReLU',
+    code='nn.LeakyReLU(negative_slope={alpha})',
+    forward='LeakyReLU(s, α)',
+    derivative='LeakyReLU′(s, α)',
+    kwargs={'negative_slope': 'alpha'},
+    words='Leaky ReLU keeps a positive weighted sum and multiplies a negative one by the slope α.',
+    derivative_words='LeakyReLU′(s, α) is 1 where s > 0 and α elsewhere.',
+)

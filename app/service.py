@@ -1,0 +1,132 @@
+"""From request bytes to answer bytes: parse, check, compute with the engine, encode.
+
+The routes call these (on the engine executor, or inline for a small step); the
+benchmarks call them directly. The JSON shape of a step answer is written here, once.
+"""
+
+from __future__ import annotations
+
+import orjson
+from pydantic import ValidationError
+
+from .config import Settings
+from .engine.errors import SpecError
+from .engine.explain import Layer, Structure, explain_json, explain_key
+from .engine.explain.context import Context
+from .engine.explain.forward import loss_pairs
+from .engine.ops import hyper_of
+from .engine.session import Shape, StepInput, StepResult, run
+from .jsonsafe import finite_or_text
+from .registry import LOSSES
+from .schemas import NetworkSpec, StepRequest
+from .validation import request_errors
+
+
+class RequestInvalid(Exception):
+    """The request cannot be computed: FastAPI-style errors, each with the field's path."""
+
+    def __init__(self, errors: list[dict]) -> None:
+        super().__init__(f"{len(errors)} error(s)")
+        self.errors = errors
+
+
+def parse(body: bytes, settings: Settings) -> StepRequest:
+    """The step request in these bytes, checked against itself and the limits."""
+    try:
+        req = StepRequest.model_validate_json(body)
+    except ValidationError as exc:
+        raise RequestInvalid([{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]) from None
+    errors = request_errors(req, settings)
+    if errors:
+        raise RequestInvalid(errors)
+    return req
+
+
+def structure(req: StepRequest) -> Structure:
+    """What the player's steps depend on: the explanation's cache key."""
+    net, opt = req.network, req.optimizer
+    classes = LOSSES[net.loss].targets == "classes"
+    state = (req.optimizer_state or {}).get("params") or {}
+    return Structure(
+        inputs=net.inputs,
+        layers=tuple(Layer(layer.units, layer.activation, layer.freeze_weights, layer.freeze_biases)
+                     for layer in net.layers),
+        loss=net.loss, samples=len(req.x), sample=req.trace_sample, optimizer=opt.name,
+        momentum=opt.name == "sgd" and opt.momentum > 0, dampening=opt.name == "sgd" and opt.dampening > 0,
+        nesterov=opt.name == "sgd" and opt.nesterov, weight_decay=opt.weight_decay > 0,
+        labels=tuple(req.y) if classes else None,
+        momentum_state=frozenset(name for name, entry in state.items()
+                                 if isinstance(entry, dict) and entry.get("momentum_buffer") is not None),
+    )
+
+
+def _network(net: NetworkSpec, weights: list, biases: list) -> dict:
+    """The network as an answer returns it: the request's, with these weights and biases."""
+    return {
+        "inputs": net.inputs, "loss": net.loss, "seed": net.seed,
+        "layers": [{"units": layer.units, "activation": layer.activation, "weights": w, "biases": b,
+                    "freeze_weights": layer.freeze_weights, "freeze_biases": layer.freeze_biases,
+                    "negative_slope": layer.negative_slope} for layer, w, b in zip(net.layers, weights, biases)],
+    }
+
+
+def compute(req: StepRequest) -> tuple[StepResult, str]:
+    """The engine's step for a checked request, and the key of its explanation."""
+    net = req.network
+    st = structure(req)
+    pairs, count = loss_pairs(Context(st))
+    shape = Shape(net.inputs, tuple((layer.units, layer.activation, layer.freeze_weights, layer.freeze_biases)
+                                    for layer in net.layers), net.loss, req.optimizer.name, req.dtype)
+    inp = StepInput(
+        shape=shape, weights=[layer.weights for layer in net.layers], biases=[layer.biases for layer in net.layers],
+        slopes=[layer.negative_slope for layer in net.layers], seed=net.seed, x=req.x, y=req.y,
+        hyper=hyper_of(req.optimizer.name, req.optimizer), state=req.optimizer_state, sample=req.trace_sample,
+        shown_terms=pairs if len(pairs) < count else None,
+    )
+    try:
+        return run(inp), explain_key(st)
+    except SpecError as exc:
+        raise RequestInvalid([{"type": "value_error", "loc": ("body", *exc.loc), "msg": exc.msg, "input": None}]) \
+            from None
+
+
+def answer(req: StepRequest, result: StepResult, key: str) -> dict:
+    """The step answer (API v1 keys, plus explain_key and the numbers the explanation names)."""
+    r = result
+    content = {
+        "loss": r.loss,
+        "output": r.post[-1],
+        "probabilities": r.probabilities,
+        "layers": [{"pre": r.pre[k], "post": r.post[k], "grad_pre": r.grad_pre[k], "grad_post": r.grad_post[k],
+                    "grad_weights": r.grad_weights[k], "grad_biases": r.grad_biases[k]} for k in range(len(r.pre))],
+        "grad_input": r.grad_input,
+        "network": _network(req.network, r.weights, r.biases),
+        "network_after": _network(req.network, r.weights_after, r.biases_after),
+        "optimizer_state": r.state,
+        "autograd": r.graph,
+        "trace_sample": req.trace_sample,
+        "dtype": req.dtype,
+        "explain_key": key,
+        "sample_grads": r.sample_grads,
+        "optimizer_terms": r.optimizer_terms,
+        "loss_rest": r.loss_rest,
+        "diverged": r.diverged,
+    }
+    return finite_or_text(content) if r.diverged else content
+
+
+def step_bytes(body: bytes, settings: Settings) -> bytes:
+    """POST /api/step: the request's bytes in, the answer's JSON bytes out (RequestInvalid if it cannot be computed)."""
+    req = parse(body, settings)
+    result, key = compute(req)
+    return orjson.dumps(answer(req, result, key))
+
+
+def explain_bytes(body: bytes, settings: Settings) -> bytes:
+    """POST /api/explain: the player's steps for the request's structure, as JSON (cached per structure)."""
+    return explain_json(structure(parse(body, settings)))
+
+
+def cost(req_size: int) -> int:
+    """A cheap estimate of a step's work from its body size, before parsing (bytes ≈ numbers × 10)."""
+    return req_size
