@@ -72,18 +72,21 @@ async def explain(request: Request, settings: SettingsDep) -> Response:
     return Response(content, media_type="application/json")
 
 
-@lru_cache(maxsize=1)
-def _registry_bytes() -> bytes:
+_LIMITS = ("max_layers", "max_units", "max_inputs", "max_parameters", "max_samples")
+
+
+@lru_cache(maxsize=8)
+def _registry_bytes(limits: tuple) -> bytes:
     from ..engine.addresses import quantities_json
     from ..registry import registry_json
 
-    return orjson.dumps(registry_json(quantities_json()))
+    return orjson.dumps({**registry_json(quantities_json()), "limits": dict(zip(_LIMITS, limits))})
 
 
 @router.get("/registry")
-def registry() -> Response:
-    """Every activation, loss and optimizer (symbol, templates, torch class, code, limits) and the address table."""
-    return Response(_registry_bytes(), media_type="application/json")
+async def registry(settings: SettingsDep) -> Response:
+    """Every activation, loss and optimizer (symbol, templates, torch class, code, limits), the address table, the server's limits."""
+    return Response(_registry_bytes(tuple(getattr(settings, k) for k in _LIMITS)), media_type="application/json")
 
 
 @router.get("/presets", response_model=list[PresetSummary])

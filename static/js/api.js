@@ -1,5 +1,6 @@
 // The only module that talks to the server. Errors come back as ApiError with the
 // server's messages (FastAPI's 422 {"detail": [{"loc", "msg"}]}) so the page can show them.
+// URLs are relative: the page works behind any proxy or path prefix.
 
 export class ApiError extends Error {
   constructor(message, status, details = []) {
@@ -32,14 +33,16 @@ async function call(url, options = {}) {
   throw new ApiError(message, res.status, details);
 }
 
-export const listPresets = () => call("/api/presets");
-export const getPreset = (id) => call(`/api/presets/${encodeURIComponent(id)}`);
+const post = (url, body, signal) =>
+  call(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal });
 
-/** One forward pass, loss, backward pass and optimizer step; `signal` aborts a stale one. */
-export const step = (body, signal) =>
-  call("/api/step", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-    signal,
-  });
+/** Every activation, loss and optimizer, the address table and the server's limits. */
+export const registry = () => call("api/registry");
+export const listPresets = () => call("api/presets");
+export const getPreset = (id) => call(`api/presets/${encodeURIComponent(id)}`);
+
+/** One forward pass, loss, backward pass and optimizer step: numbers by address; `signal` aborts it. */
+export const step = (body, signal) => post("api/step", body, signal);
+
+/** The player's steps for the body's network structure (fetched only when its key changes). */
+export const explain = (body, signal) => post("api/explain", body, signal);

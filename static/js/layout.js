@@ -5,9 +5,11 @@
 
 /**
  * sizes: [inputs, units of layer 1, …]; box: {width, height}; font: base font size (px);
- * outputsAsClass: one target box (class index) instead of one per output.
+ * outputsAsClass: one target box (class index) instead of one per output; ids: the diagram
+ * element of a neuron(layer, unit), an edge(layer, row, col) and a target(unit) — the page
+ * takes them from the address table, so the id format is written in one place.
  */
-export function layoutNetwork(sizes, { width, height, font, outputsAsClass = false }) {
+export function layoutNetwork(sizes, { width, height, font, outputsAsClass = false, ids }) {
   const L = sizes.length - 1;
   const head = 1.9 * font; // column headers
   const bottom = 1.9 * font; // the legend
@@ -44,7 +46,7 @@ export function layoutNetwork(sizes, { width, height, font, outputsAsClass = fal
   for (const ly of layers) {
     for (let u = 0; u < ly.units; u++) {
       const y = head + ly.slot * (u + 0.5);
-      neurons.push({ id: `L${ly.layer}N${u}`, layer: ly.layer, unit: u, x: ly.x, y, r: ly.r });
+      neurons.push({ id: ids.neuron(ly.layer, u), layer: ly.layer, unit: u, x: ly.x, y, r: ly.r });
     }
   }
   const at = (l, u) => neurons.find((n) => n.layer === l && n.unit === u);
@@ -65,7 +67,7 @@ export function layoutNetwork(sizes, { width, height, font, outputsAsClass = fal
         e.t = t;
         e.lx = e.x1 + t * (e.x2 - e.x1);
         e.ly = e.y1 + t * (e.y2 - e.y1);
-        layerEdges.push({ id: `L${l}W${row}_${col}`, layer: l, row, col, ...e });
+        layerEdges.push({ id: ids.edge(l, row, col), layer: l, row, col, ...e });
       }
     }
     edges.push(...layerEdges);
@@ -76,8 +78,8 @@ export function layoutNetwork(sizes, { width, height, font, outputsAsClass = fal
   const outs = neurons.filter((n) => n.layer === L);
   const boxH = 1.6 * font;
   const targets = outputsAsClass
-    ? [{ id: "Y0", unit: 0, x: targetX, y: mean(outs.map((n) => n.y)), w: boxW, h: boxH }]
-    : outs.map((n) => ({ id: `Y${n.unit}`, unit: n.unit, x: targetX, y: n.y, w: boxW, h: boxH }));
+    ? [{ id: ids.target(0), unit: 0, x: targetX, y: mean(outs.map((n) => n.y)), w: boxW, h: boxH }]
+    : outs.map((n) => ({ id: ids.target(n.unit), unit: n.unit, x: targetX, y: n.y, w: boxW, h: boxH }));
   const lossR = Math.max(lossR0, Math.min(2.3 * font, (toLoss - boxW / 2) * 0.8));
   const loss = { x: lossX, y: mean(outs.map((n) => n.y)), r: lossR };
 

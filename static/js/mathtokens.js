@@ -1,7 +1,7 @@
-// Formula tokens from the API → a MathML tree as plain objects {tag, text?, attrs?, kids?}.
-// Two renderings of one token list: symbols (w₀⁰·x₀ + …) and numbers (0.1·0.2 + …), the
-// latter bracketing a negative after an operator exactly as the server's text does.
-// Pure: no DOM (views/mathdom.js turns the tree into elements).
+// Formula tokens of the explanation → a MathML tree as plain objects {tag, text?, attrs?, kids?}.
+// Two renderings of one token list: symbols (w₀⁰·x₀ + …) and numbers (0.1·0.2 + …), each
+// number found by its token's address in the step's answer; a negative one after an
+// operator is bracketed as render/text.js does. Pure: no DOM (views/dom.js makes elements).
 
 import { fmt, fmtConst } from "./format.js";
 
@@ -50,8 +50,13 @@ function numberNode(v, text, bare) {
   return { tag: "mrow", kids: [el("mo", "("), mn, el("mo", ")")] };
 }
 
-/** Tokens → list of MathML nodes, as symbols (numeric=false) or with values substituted. */
-export function tokensToNodes(tokens, numeric = false, continued = false) {
+const NO_CTX = { value: () => undefined, element: () => null };
+
+/**
+ * Tokens → list of MathML nodes, as symbols (numeric=false) or with values substituted.
+ * ctx: {value(address) → number, element(address) → diagram id} (hover highlights the element).
+ */
+export function tokensToNodes(tokens, numeric = false, continued = false, ctx = NO_CTX) {
   const out = [];
   let bare = !continued; // at the start, or right after an opening bracket
   for (const [i, t] of tokens.entries()) {
@@ -71,12 +76,11 @@ export function tokensToNodes(tokens, numeric = false, continued = false) {
       out.push(el("mi", t.s, t.s.length > 1 ? { mathvariant: "normal" } : undefined));
     } else if (t.t === "num") {
       out.push(numberNode(t.v, t.value ? fmt(t.v) : fmtConst(t.v), bare));
-    } else if (numeric && t.v !== undefined && t.v !== null) {
-      out.push(refd(numberNode(t.v, fmt(t.v), bare), t.ref));
-    } else if (t.t === "d") {
-      out.push(refd(derivNode(t), t.ref));
     } else {
-      out.push(refd(symbolNode(t), t.ref));
+      const v = numeric && t.a != null ? ctx.value(t.a) : undefined;
+      const ref = ctx.element(t.a ?? t.at);
+      if (v !== undefined && v !== null) out.push(refd(numberNode(v, fmt(v), bare), ref));
+      else out.push(refd(t.t === "d" ? derivNode(t) : symbolNode(t), ref));
     }
     bare = false;
   }
@@ -105,14 +109,14 @@ export function splitTerms(tokens) {
   return terms.filter((x) => x.length);
 }
 
-/** The lines of the explanation: [{rel, tokens, numeric}] ending with the value. */
-export function explanationLines(step) {
+/** The lines of the explanation: [{rel, tokens, numeric}] ending with the value (value(address) → number). */
+export function explanationLines(step, value) {
   const lines = [];
   step.forms.forEach((form, i) => lines.push({ rel: i === 0 ? step.rel : "=", tokens: form, numeric: false }));
   const last = step.forms.at(-1) || [];
   // A form of one lone symbol already shows its number in the value line.
   if (last.some((t) => t.t !== "op")) lines.push({ rel: "=", tokens: last, numeric: true });
-  const shown = step.contribution ?? step.value;
+  const shown = value(step.contribution ?? step.value);
   lines.push({ rel: "=", tokens: [{ t: "num", v: shown, value: true }], numeric: true, result: true });
   return lines;
 }

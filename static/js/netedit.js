@@ -1,10 +1,8 @@
-// Edits of a step request (network, x, y) as pure functions returning a new request:
-// set one value by its diagram id, grow or shrink layers, switch the loss. New weights
-// come from a fixed pseudo-random sequence so the same edit always gives the same numbers.
-
-import { parseRef } from "./notation.js";
-
-export const LIMITS = { layers: 8, units: 64, inputs: 64, samples: 64 };
+// Edits of a step request (network, x, y) as pure functions returning a new request: set
+// one value by its address, grow or shrink layers, switch an activation or the loss. What
+// an operation needs (a loss's output activation and targets, an activation's least units)
+// comes from the registry; new weights come from a fixed pseudo-random sequence so the
+// same edit always gives the same numbers. Pure: no DOM.
 
 const clone = (o) => structuredClone(o);
 
@@ -15,34 +13,21 @@ export function initWeight(layer, row, col) {
   return Math.round(((h % 1000) / 1000 - 0.5) * 100) / 100;
 }
 
-/** The editable value an id names (input and target of sample `s`), or undefined. */
-export function getParam(req, ref, s = 0) {
-  const r = parseRef(ref);
-  if (!r) return undefined;
-  const layers = req.network.layers;
-  if (r.kind === "weight") return layers[r.layer - 1]?.weights?.[r.row]?.[r.col];
-  if (r.kind === "bias") return layers[r.layer - 1]?.biases?.[r.unit];
-  if (r.kind === "input") return req.x[s]?.[r.unit];
-  if (r.kind === "target") return isClassLoss(req) ? req.y[s] : req.y[s]?.[r.unit];
-  return undefined;
+/** Where the page's request keeps what the addresses table serves under response.network. */
+const ctxOf = (req) => ({ request: req, response: { network: req.network } });
+
+/** The editable number at an address (W, b, x, y, c), or undefined. */
+export function getValue(reg, req, address) {
+  return reg.addresses.get(ctxOf(req), address);
 }
 
-/** A copy of `req` with the value named by `ref` set to `value`. */
-export function setParam(req, ref, value, s = 0) {
-  const r = parseRef(ref);
-  const out = clone(req);
-  const layers = out.network.layers;
-  if (r?.kind === "weight") layers[r.layer - 1].weights[r.row][r.col] = value;
-  else if (r?.kind === "bias") layers[r.layer - 1].biases[r.unit] = value;
-  else if (r?.kind === "input") out.x[s][r.unit] = value;
-  else if (r?.kind === "target") {
-    if (isClassLoss(out)) out.y[s] = Math.max(0, Math.round(value));
-    else out.y[s][r.unit] = value;
-  } else throw new Error(`not editable: ${ref}`);
-  return out;
+/** A copy of `req` with the number at `address` set (a class index is rounded into range). */
+export function setValue(reg, req, address, value) {
+  const q = reg.addresses.parse(address)?.q;
+  const v = q === "c" ? Math.min(outputs(req) - 1, Math.max(0, Math.round(value))) : value;
+  return reg.addresses.set(req, address, v);
 }
 
-export const isClassLoss = (req) => req.network.loss === "cross_entropy";
 export const outputs = (req) => req.network.layers.at(-1).units;
 
 /** Layer sizes: [inputs, units of each layer]. */
@@ -58,81 +43,85 @@ function fit(layer, i, fanIn) {
   layer.biases = Array.from({ length: layer.units }, (_, r) => b[r] ?? 0);
 }
 
-function refit(req) {
+function refit(reg, req) {
   let fanIn = req.network.inputs;
   req.network.layers.forEach((layer, i) => {
+    layer.units = Math.max(layer.units, reg.activations.get(layer.activation)?.min_units ?? 1);
     fit(layer, i, fanIn);
     fanIn = layer.units;
   });
   const nOut = outputs(req);
   req.x = req.x.map((row) => Array.from({ length: req.network.inputs }, (_, c) => row[c] ?? 0));
-  if (isClassLoss(req)) req.y = req.y.map((k) => Math.min(k, nOut - 1));
+  if (reg.classes(req.network.loss)) req.y = req.y.map((k) => Math.min(k, nOut - 1));
   else req.y = req.y.map((row) => Array.from({ length: nOut }, (_, c) => row[c] ?? 0));
   return req;
 }
 
-/** Set the number of units of layer `layer` (0 = inputs), clamped to the limits. */
-export function setUnits(req, layer, units) {
+const limit = (reg, key, fallback) => reg.limits?.[key] ?? fallback;
+
+/** Set the number of units of layer `layer` (0 = inputs), clamped to the server's limits. */
+export function setUnits(reg, req, layer, units) {
   const out = clone(req);
-  const n = Math.max(1, Math.min(layer === 0 ? LIMITS.inputs : LIMITS.units, units));
+  const max = layer === 0 ? limit(reg, "max_inputs", 64) : limit(reg, "max_units", 64);
+  const n = Math.max(1, Math.min(max, units));
   if (layer === 0) out.network.inputs = n;
   else out.network.layers[layer - 1].units = n;
-  return refit(out);
+  return refit(reg, out);
 }
 
 /** Insert a hidden layer of 2 units before the output layer. */
-export function addHiddenLayer(req) {
-  if (req.network.layers.length >= LIMITS.layers) return req;
+export function addHiddenLayer(reg, req) {
+  if (req.network.layers.length >= limit(reg, "max_layers", 8)) return req;
   const out = clone(req);
   const prev = out.network.layers.at(-2);
   out.network.layers.splice(-1, 0, { units: 2, activation: prev?.activation ?? "sigmoid" });
   // The output layer's fan-in changed: its old columns no longer mean the same inputs.
   delete out.network.layers.at(-1).weights;
-  return refit(out);
+  return refit(reg, out);
 }
 
 /** Remove the last hidden layer (the output layer always stays). */
-export function removeHiddenLayer(req) {
+export function removeHiddenLayer(reg, req) {
   if (req.network.layers.length <= 1) return req;
   const out = clone(req);
   out.network.layers.splice(-2, 1);
   delete out.network.layers.at(-1).weights;
-  return refit(out);
+  return refit(reg, out);
 }
 
-/** Set the activation φ of layer `layer` (1-based). */
-export function setActivation(req, layer, activation) {
+/** Set the activation φ of layer `layer` (1-based); a layer gets the units the activation needs. */
+export function setActivation(reg, req, layer, activation) {
   const out = clone(req);
   out.network.layers[layer - 1].activation = activation;
-  return out;
+  return refit(reg, out);
 }
 
-/** Switch the loss, adapting targets and output activation so the request stays valid. */
-export function setLoss(req, loss) {
+/** Switch the loss, adapting targets and the output activation so the request stays valid. */
+export function setLoss(reg, req, loss) {
   const out = clone(req);
   const was = out.network.loss;
+  const entry = reg.losses.get(loss);
   out.network.loss = loss;
   const last = out.network.layers.at(-1);
-  if (loss === "cross_entropy" && was !== "cross_entropy") {
-    // Class indices: the largest target of each row; logits need an identity output.
+  const toClasses = reg.classes(loss) && !reg.classes(was);
+  if (toClasses) {
+    // Class indices: the largest target of each row; at least two classes.
     out.y = out.y.map((row) => row.indexOf(Math.max(...row)));
     if (last.units < 2) last.units = 2;
-    last.activation = "identity";
-  } else if (loss !== "cross_entropy" && was === "cross_entropy") {
+  } else if (!reg.classes(loss) && reg.classes(was)) {
     out.y = out.y.map((k) => Array.from({ length: last.units }, (_, c) => (c === k ? 1 : 0)));
   }
-  if (loss === "bce") {
-    last.activation = "sigmoid";
-    out.y = out.y.map((row) => row.map((v) => Math.min(1, Math.max(0, v))));
-  } else if (was === "bce" && last.activation === "sigmoid" && loss !== "cross_entropy") {
-    last.activation = "identity";
-  }
-  return refit(out);
+  const allowed = entry.output_activations;
+  const before = reg.losses.get(was)?.output_activations;
+  if (allowed && !allowed.includes(last.activation)) last.activation = allowed[0];
+  else if (!allowed && before?.includes(last.activation)) last.activation = "identity";
+  if (allowed?.includes("sigmoid")) out.y = out.y.map((row) => row.map((v) => Math.min(1, Math.max(0, v))));
+  return refit(reg, out);
 }
 
 /** Add a sample: a copy of sample `s` (so the new row starts valid). */
-export function addSample(req, s = 0) {
-  if (req.x.length >= LIMITS.samples) return req;
+export function addSample(reg, req, s = 0) {
+  if (req.x.length >= Math.min(64, limit(reg, "max_samples", 64))) return req;
   const out = clone(req);
   out.x.push([...out.x[s]]);
   out.y.push(clone(out.y[s]));

@@ -1,5 +1,5 @@
-// Where the player is: which of the four phases, and what the trace has computed so far
-// (so the diagram can dim what is not yet known). Pure: no DOM.
+// Where the player is: which of the four phases, and what the explanation's steps have
+// computed so far (so the diagram can dim what is not yet known). Pure: no DOM.
 
 export const PHASES = ["forward", "loss", "backward", "update"];
 export const PHASE_NAMES = { forward: "Forward", loss: "Loss", backward: "Backward", update: "Update" };
@@ -33,24 +33,26 @@ export function phaseProgress(trace, k) {
 }
 
 /**
- * What is known once steps 0..k have been shown:
- * - sum: neurons whose weighted sum s is known; act: neurons whose z = φ(s) is known;
- *   final: neurons whose value shown is final (no activation step follows the sum);
+ * What is known once steps 0..k have been shown, as diagram elements (element(address) maps
+ * a step's target address to its element):
+ * - sum: neurons whose weighted sum s is known; act: neurons whose z = φ(s) is known
+ *   (with no activation step after the sum, the sum is the value);
  * - loss: the loss is known; grad: elements (neurons, weights, biases) with a gradient;
  * - updated: parameters with their new value.
  */
-export function knownAt(trace, k) {
+export function knownAt(trace, k, element) {
   const known = { sum: new Set(), act: new Set(), loss: false, grad: new Set(), updated: new Set() };
-  const hasAct = new Set(trace.filter((s) => s.kind === "activation").map((s) => s.target));
+  const hasAct = new Set(trace.filter((s) => s.kind === "activation").map((s) => element(s.target)));
   for (let i = 0; i <= k && i < trace.length; i++) {
     const s = trace[i];
+    const el = element(s.target);
     if (s.kind === "weighted_sum") {
-      known.sum.add(s.target);
-      if (!hasAct.has(s.target)) known.act.add(s.target);
-    } else if (s.kind === "activation") known.act.add(s.target);
+      known.sum.add(el);
+      if (!hasAct.has(el)) known.act.add(el);
+    } else if (s.kind === "activation") known.act.add(el);
     else if (s.kind === "loss") known.loss = true;
-    else if (s.phase === "backward") known.grad.add(s.target);
-    else if (s.phase === "update") known.updated.add(s.target);
+    else if (s.phase === "backward") known.grad.add(el);
+    else if (s.phase === "update") known.updated.add(el);
   }
   return known;
 }

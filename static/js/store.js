@@ -1,23 +1,29 @@
 // The page's one source of truth. Views read `store.state`, call its methods, and repaint
 // on "change" (event.detail.reason says what changed so cheap views can skip work).
-// Recomputing goes through the API: debounced, and only the latest request's answer lands.
+//
+// Recomputing goes through the API, throttled to the server's speed: an edit is sent at
+// once; edits that come while a request is out (a drag) wait for its answer and then go as
+// one, the latest. Answers to the current structure are shown as they come; the
+// explanation is fetched only when the answer's explain_key says the structure changed.
 
 import * as api from "./api.js";
 import * as edit from "./netedit.js";
 import { clampStep, phaseStart } from "./progress.js";
-
-const DEBOUNCE_MS = 120;
+import { indexRegistry } from "./registry.js";
 
 export class Store extends EventTarget {
   constructor() {
     super();
     this.state = {
+      reg: null, // indexRegistry(GET /api/registry)
       presets: [],
       presetId: null,
       request: null, // {network, x, y, optimizer}: what the user sees and edits
       optimizerState: null, // sent only after "apply"; reset when the architecture changes
       traceSample: 0,
-      response: null, // the last answer that matches a request (kept while the next is pending)
+      response: null, // the last answer for the current structure (kept while the next is pending)
+      sent: null, // the body that answer answers: its numbers are the "request" half of every address
+      explanation: null, // {key, symbols, steps}: the player's steps for the answer's structure
       pending: false,
       error: null, // {message, locs}: shown in the status line and on the element; the edit is kept
       step: 0,
@@ -27,8 +33,9 @@ export class Store extends EventTarget {
       highlight: null, // diagram id hovered in the explanation
       editing: null, // diagram id being typed into
     };
-    this._seq = 0;
-    this._timer = null;
+    this._dirty = false; // the request changed since the last one was sent
+    this._inflight = false;
+    this._epoch = 0; // bumped by edits that change the structure: older answers are dropped
     this._abort = null;
   }
 
@@ -41,11 +48,28 @@ export class Store extends EventTarget {
     this.emit(reason);
   }
 
+  /** The number at an address of the shown answer (inputs and hyper-parameters from the body it answers). */
+  value(address) {
+    const { reg, sent, response } = this.state;
+    return reg && response ? reg.addresses.get({ request: sent, response }, address) : undefined;
+  }
+
+  /** The diagram element an address lives in. */
+  element(address) {
+    return address == null ? null : this.state.reg?.addresses.element(address) ?? null;
+  }
+
+  get steps() {
+    return this.state.explanation?.steps ?? [];
+  }
+
   async init(presetId = "lecture") {
     try {
-      this.set({ presets: await api.listPresets() }, "presets");
+      const reg = indexRegistry(await api.registry());
+      this.set({ reg, presets: await api.listPresets() }, "presets");
     } catch (err) {
       this.set({ error: { message: err.message } }, "error");
+      return;
     }
     await this.loadPreset(presetId);
   }
@@ -53,8 +77,9 @@ export class Store extends EventTarget {
   async loadPreset(id) {
     try {
       const request = await api.getPreset(id);
-      this.set({ presetId: id, request, optimizerState: null, traceSample: 0, step: 0, response: null, error: null }, "request");
-      this.recompute(0);
+      this._newStructure();
+      this.set({ presetId: id, request, optimizerState: null, traceSample: 0, step: 0, response: null, sent: null, error: null }, "request");
+      this.recompute();
     } catch (err) {
       this.set({ error: { message: err.message } }, "error");
     }
@@ -68,31 +93,50 @@ export class Store extends EventTarget {
     return body;
   }
 
-  /** Ask the server again after `delay` ms; a newer call replaces an older one. */
-  recompute(delay = DEBOUNCE_MS) {
-    clearTimeout(this._timer);
-    this.set({ pending: true }, "pending");
-    this._timer = setTimeout(() => this._send(), delay);
+  // Answers to requests sent before a structural edit no longer fit the page: drop them.
+  _newStructure() {
+    this._epoch += 1;
+    this._abort?.abort();
+    this._inflight = false;
   }
 
-  async _send() {
-    const seq = ++this._seq;
-    this._abort?.abort();
-    this._abort = new AbortController();
-    try {
-      const response = await api.step(this.body(), this._abort.signal);
-      if (seq !== this._seq) return; // a newer request is on its way: drop this answer
-      const step = clampStep(this.state.step, response.trace);
-      this.set({ response, pending: false, error: null, step }, "response");
-    } catch (err) {
-      if (err.name === "AbortError" || seq !== this._seq) return;
-      const locs = (err.details || []).map((d) => d.loc || []);
-      this.set({ pending: false, error: { message: err.message, locs } }, "error");
+  /** Ask the server again: now, or as soon as the request that is out has its answer. */
+  recompute() {
+    this._dirty = true;
+    if (!this.state.pending) this.set({ pending: true }, "pending");
+    if (!this._inflight) this._pump();
+  }
+
+  async _pump() {
+    while (this._dirty && !this._inflight) {
+      this._dirty = false;
+      this._inflight = true;
+      const epoch = this._epoch;
+      const body = this.body();
+      this._abort = new AbortController();
+      const { signal } = this._abort;
+      try {
+        const response = await api.step(body, signal);
+        let explanation = this.state.explanation;
+        if (explanation?.key !== response.explain_key) explanation = await api.explain(body, signal);
+        if (epoch !== this._epoch) return; // a structural edit came meanwhile: its own request is on its way
+        this._inflight = false;
+        const step = clampStep(this.state.step, explanation.steps);
+        this.set({ response, sent: body, explanation, step, pending: this._dirty, error: this._dirty ? this.state.error : null }, "response");
+      } catch (err) {
+        if (epoch !== this._epoch || err.name === "AbortError") return;
+        this._inflight = false;
+        if (!this._dirty) {
+          const locs = (err.details || []).map((d) => d.loc || []);
+          this.set({ pending: false, error: { message: err.message, locs } }, "error");
+        }
+      }
     }
   }
 
   // Edits: the request changes at once (the diagram shows the new value), then recompute.
-  _edit(request, { resetOptimizer = false } = {}) {
+  _edit(request, { structural = false, resetOptimizer = false } = {}) {
+    if (structural) this._newStructure();
     const patch = { request };
     if (resetOptimizer) patch.optimizerState = null;
     if (request.x.length <= this.state.traceSample) patch.traceSample = request.x.length - 1;
@@ -100,40 +144,39 @@ export class Store extends EventTarget {
     this.recompute();
   }
 
-  setParam(ref, value) {
-    this._edit(edit.setParam(this.state.request, ref, value, this.state.traceSample));
-  }
-  setSampleValue(s, ref, value) {
-    this._edit(edit.setParam(this.state.request, ref, value, s));
+  /** Set the number at an address (W, b, x, y or c of the traced sample…). */
+  setValue(address, value) {
+    this._edit(edit.setValue(this.state.reg, this.state.request, address, value));
   }
   setUnits(layer, units) {
-    this._edit(edit.setUnits(this.state.request, layer, units), { resetOptimizer: true });
+    this._edit(edit.setUnits(this.state.reg, this.state.request, layer, units), { structural: true, resetOptimizer: true });
   }
   addHiddenLayer() {
-    this._edit(edit.addHiddenLayer(this.state.request), { resetOptimizer: true });
+    this._edit(edit.addHiddenLayer(this.state.reg, this.state.request), { structural: true, resetOptimizer: true });
   }
   removeHiddenLayer() {
-    this._edit(edit.removeHiddenLayer(this.state.request), { resetOptimizer: true });
+    this._edit(edit.removeHiddenLayer(this.state.reg, this.state.request), { structural: true, resetOptimizer: true });
   }
   setActivation(layer, activation) {
-    this._edit(edit.setActivation(this.state.request, layer, activation), { resetOptimizer: true });
+    this._edit(edit.setActivation(this.state.reg, this.state.request, layer, activation), { structural: true, resetOptimizer: true });
   }
   setLoss(loss) {
-    this._edit(edit.setLoss(this.state.request, loss), { resetOptimizer: true });
+    this._edit(edit.setLoss(this.state.reg, this.state.request, loss), { structural: true, resetOptimizer: true });
   }
   setOptimizer(patch) {
     const request = { ...this.state.request, optimizer: { ...this.state.request.optimizer, ...patch } };
-    this._edit(request, { resetOptimizer: true });
+    this._edit(request, { structural: true, resetOptimizer: true });
   }
   addSample() {
-    this._edit(edit.addSample(this.state.request, this.state.traceSample));
+    this._edit(edit.addSample(this.state.reg, this.state.request, this.state.traceSample), { structural: true });
   }
   removeSample(s) {
-    this._edit(edit.removeSample(this.state.request, s));
+    this._edit(edit.removeSample(this.state.request, s), { structural: true });
   }
   setTraceSample(s) {
+    this._newStructure();
     this.set({ traceSample: s }, "request");
-    this.recompute(0);
+    this.recompute();
   }
 
   /** Can the updated network become the current one? Not after a diverged step. */
@@ -146,29 +189,27 @@ export class Store extends EventTarget {
   apply() {
     if (!this.canApply()) return;
     const { response, request } = this.state;
+    this._newStructure();
     const next = { ...request, network: response.network_after };
     this.set({ request: next, optimizerState: response.optimizer_state, step: 0 }, "request");
-    this.recompute(0);
+    this.recompute();
   }
 
   // The player.
   goTo(k) {
-    const trace = this.state.response?.trace;
-    if (!trace) return;
-    this.set({ step: clampStep(k, trace) }, "step");
+    if (!this.steps.length) return;
+    this.set({ step: clampStep(k, this.steps) }, "step");
   }
   next() {
-    const trace = this.state.response?.trace;
-    if (!trace) return;
-    if (this.state.step >= trace.length - 1) this.set({ playing: false }, "step");
+    if (!this.steps.length) return;
+    if (this.state.step >= this.steps.length - 1) this.set({ playing: false }, "step");
     else this.goTo(this.state.step + 1);
   }
   previous() {
     this.goTo(this.state.step - 1);
   }
   jumpToPhase(phase) {
-    const trace = this.state.response?.trace;
-    if (trace) this.goTo(phaseStart(trace, phase));
+    if (this.steps.length) this.goTo(phaseStart(this.steps, phase));
   }
   togglePlay() {
     this.set({ playing: !this.state.playing }, "playing");

@@ -2,8 +2,7 @@
 // traced sample chosen with a radio button, each sample's ŷ and the batch loss shown.
 
 import { fmt, parseInput } from "../format.js";
-import { isClassLoss } from "../netedit.js";
-import { sub } from "../notation.js";
+import { makeSymbols } from "../symbols.js";
 import { h } from "./dom.js";
 
 export function mountBatch(root, store) {
@@ -16,15 +15,15 @@ export function mountBatch(root, store) {
 
   store.addEventListener("change", (e) => {
     if (!["request", "response", "error"].includes(e.detail.reason)) return;
-    const { request: req, response, traceSample } = store.state;
-    if (!req) return;
-    const classes = isClassLoss(req);
+    const { request: req, response, traceSample, reg, explanation } = store.state;
+    if (!req || !reg) return;
+    const classes = reg.classes(req.network.loss);
     const nIn = req.network.inputs;
     const nOut = classes ? 1 : req.network.layers.at(-1).units;
-    const key = JSON.stringify([req.x.length, nIn, nOut, classes]);
+    const key = JSON.stringify([req.x.length, nIn, nOut, classes, explanation?.key ?? null]);
     if (key !== shapeKey) {
       shapeKey = key;
-      cells = build(table, caption, store, req, nIn, nOut, classes);
+      cells = build(table, caption, store, req, nIn, nOut, classes, makeSymbols(explanation?.symbols));
     }
     caption.textContent = response ? `${req.x.length} sample${req.x.length > 1 ? "s" : ""} · batch loss L = ${fmt(response.loss)}` : "Samples";
     cells.forEach((row, s) => {
@@ -39,27 +38,28 @@ export function mountBatch(root, store) {
   });
 }
 
-function build(table, caption, store, req, nIn, nOut, classes) {
+function build(table, caption, store, req, nIn, nOut, classes, sym) {
+  const A = store.state.reg.addresses;
   const headRow = h("tr", {},
     h("th", { scope: "col", text: "trace" }),
-    ...Array.from({ length: nIn }, (_, c) => h("th", { scope: "col", text: "x" + sub(c) })),
-    ...Array.from({ length: nOut }, (_, k) => h("th", { scope: "col", text: classes ? "class y" : "y" + (nOut > 1 ? sub(k) : "") })),
+    ...Array.from({ length: nIn }, (_, c) => h("th", { scope: "col", text: sym.neuron(0, c) || `x${c}` })),
+    ...Array.from({ length: nOut }, (_, k) => h("th", { scope: "col", text: classes ? "class y" : sym.target(k) })),
     h("th", { scope: "col", text: "ŷ" }),
     h("th", { scope: "col", text: "" }));
   const rows = req.x.map((_, s) => {
     const radio = h("input", { type: "radio", name: "traced-sample", "aria-label": `Trace sample ${s + 1}`, "data-trace-sample": s, onchange: () => store.setTraceSample(s) });
-    const field = (ref, get, label) => {
-      const input = h("input", { type: "text", inputmode: "decimal", class: "cell", "aria-label": label, "data-cell": `${s}:${ref}` });
+    const field = (address, get, label) => {
+      const input = h("input", { type: "text", inputmode: "decimal", class: "cell", "aria-label": label, "data-cell": address });
       input.addEventListener("input", () => {
         const v = parseInput(input.value);
         input.toggleAttribute("aria-invalid", v === null);
-        if (v !== null) store.setSampleValue(s, ref, v);
+        if (v !== null) store.setValue(address, v);
       });
       return { input, get };
     };
     const inputs = [
-      ...Array.from({ length: nIn }, (_, c) => field(`L0N${c}`, (r) => r.x[s][c], `Sample ${s + 1}, input x${sub(c)}`)),
-      ...Array.from({ length: nOut }, (_, k) => field(`Y${k}`, (r) => (classes ? r.y[s] : r.y[s][k]), `Sample ${s + 1}, target`)),
+      ...Array.from({ length: nIn }, (_, c) => field(A.format("x", s, c), (r) => r.x[s][c], `Sample ${s + 1}, input ${sym.neuron(0, c)}`)),
+      ...Array.from({ length: nOut }, (_, k) => field(classes ? A.format("c", s) : A.format("y", s, k), (r) => (classes ? r.y[s] : r.y[s][k]), `Sample ${s + 1}, target`)),
     ];
     const yhat = h("td", { class: "num" });
     const remove = h("button", { type: "button", class: "icon small", "aria-label": `Remove sample ${s + 1}`, disabled: req.x.length <= 1, onclick: () => store.removeSample(s) }, "×");

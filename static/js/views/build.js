@@ -1,32 +1,16 @@
-// The "Build" side panel, network part: units of every layer (+/−), each layer's
-// activation φ, hidden layers added or removed, the loss, the optimizer and its ε.
+// The "Build" side panel: units of every layer (+/−), each layer's activation φ, hidden
+// layers added or removed, the loss, the optimizer and its hyper-parameters. Every choice
+// and every field comes from the registry the server serves (GET /api/registry).
 
-import { LIMITS } from "../netedit.js";
 import { h } from "./dom.js";
-
-const ACTIVATIONS = ["identity", "relu", "leaky_relu", "sigmoid", "tanh", "softmax"];
-const LOSSES = [["mse", "MSE (mean squared error)"], ["sse", "SSE (sum of squared errors)"], ["bce", "Binary cross-entropy"], ["cross_entropy", "Cross-entropy (classes)"]];
 
 export function mountBuild(root, store) {
   const layers = h("div", { class: "layers", "data-layers": "" });
   const addLayer = h("button", { type: "button", "data-control": "add-layer", onclick: () => store.addHiddenLayer() }, "+ hidden layer");
   const removeLayer = h("button", { type: "button", "data-control": "remove-layer", onclick: () => store.removeHiddenLayer() }, "− hidden layer");
-  const loss = h("select", { "data-control": "loss", onchange: () => store.setLoss(loss.value) }, ...LOSSES.map(([v, t]) => h("option", { value: v, text: t })));
-  const opt = h("select", { "data-control": "optimizer", onchange: () => store.setOptimizer({ name: opt.value }) },
-    h("option", { value: "sgd", text: "SGD" }), h("option", { value: "adam", text: "Adam" }));
-  const number = (key, label, attrs = {}) => {
-    const input = h("input", { type: "number", step: "any", min: 0, "data-control": key, ...attrs });
-    // Enter commits and hands the keyboard back to the player.
-    input.addEventListener("keydown", (e) => e.key === "Enter" && input.blur());
-    input.addEventListener("change", () => {
-      const v = Number(input.value);
-      if (input.value !== "" && Number.isFinite(v) && v >= 0) store.setOptimizer({ [key]: v });
-    });
-    return [h("label", { class: "field" }, h("span", { class: "field-label", text: label }), input), input];
-  };
-  const [lrField, lr] = number("lr", "Learning rate ε");
-  const [momField, momentum] = number("momentum", "Momentum μ");
-  const [wdField, wd] = number("weight_decay", "Weight decay λ");
+  const loss = h("select", { "data-control": "loss", onchange: () => store.setLoss(loss.value) });
+  const opt = h("select", { "data-control": "optimizer", onchange: () => store.setOptimizer({ name: opt.value }) });
+  const hyper = h("div", { class: "hyper", "data-hyper": "" });
 
   root.append(
     h("h3", { text: "Network" }), layers,
@@ -34,30 +18,73 @@ export function mountBuild(root, store) {
     h("label", { class: "field" }, h("span", { class: "field-label", text: "Loss" }), loss),
     h("h3", { text: "Optimizer" }),
     h("label", { class: "field" }, h("span", { class: "field-label", text: "Optimizer" }), opt),
-    lrField, momField, wdField,
+    hyper,
   );
 
   let shapeKey = null;
+  let optKey = null;
+  let fields = [];
   store.addEventListener("change", (e) => {
-    if (!["request", "response", "error"].includes(e.detail.reason)) return;
-    const req = store.state.request;
-    if (!req) return;
+    if (!["request", "response", "error", "presets"].includes(e.detail.reason)) return;
+    const { request: req, reg } = store.state;
+    if (!req || !reg) return;
+    if (!loss.options.length) {
+      loss.replaceChildren(...[...reg.losses.values()].map((l) => h("option", { value: l.id, text: l.name })));
+      opt.replaceChildren(...[...reg.optimizers.values()].map((o) => h("option", { value: o.id, text: o.name })));
+    }
     const net = req.network;
     const key = JSON.stringify([net.inputs, net.layers.map((l) => [l.units, l.activation])]);
     if (key !== shapeKey) {
       shapeKey = key;
-      layers.replaceChildren(layerRow(store, 0, "Inputs x", net.inputs, null, LIMITS.inputs),
-        ...net.layers.map((l, i) => layerRow(store, i + 1, i === net.layers.length - 1 ? "Output ŷ" : `Hidden ${i + 1}`, l.units, l.activation, LIMITS.units)));
+      const maxUnits = reg.limits.max_units ?? 64;
+      layers.replaceChildren(layerRow(store, 0, "Inputs x", net.inputs, null, reg.limits.max_inputs ?? 64),
+        ...net.layers.map((l, i) => layerRow(store, i + 1, i === net.layers.length - 1 ? "Output ŷ" : `Hidden ${i + 1}`, l.units, l.activation, maxUnits)));
     }
-    addLayer.disabled = net.layers.length >= LIMITS.layers;
+    addLayer.disabled = net.layers.length >= (reg.limits.max_layers ?? 8);
     removeLayer.disabled = net.layers.length <= 1;
     loss.value = net.loss;
-    opt.value = req.optimizer.name ?? "sgd";
-    // Don't overwrite a field the user is typing in.
-    for (const [input, v] of [[lr, req.optimizer.lr], [momentum, req.optimizer.momentum ?? 0], [wd, req.optimizer.weight_decay ?? 0]]) {
-      if (document.activeElement !== input) input.value = v;
+    const name = req.optimizer.name ?? "sgd";
+    opt.value = name;
+    if (optKey !== name) {
+      optKey = name;
+      fields = reg.optimizers.get(name).hyper.flatMap((hp) => hyperFields(store, hp));
+      hyper.replaceChildren(...fields.map((f) => f.label));
     }
-    momField.hidden = req.optimizer.name === "adam";
+    // Don't overwrite a field the user is typing in.
+    for (const f of fields) if (document.activeElement !== f.input) f.show(req.optimizer);
+  });
+}
+
+// One hyper-parameter as fields: a number (with its symbol), a checkbox, or a pair (Adam's betas).
+function hyperFields(store, hp) {
+  const title = hp.description;
+  const label = (text, input) => h("label", { class: "field", title }, h("span", { class: "field-label", text }), input);
+  const value = (o) => o[hp.key] ?? hp.default;
+  if (typeof hp.default === "boolean") {
+    const input = h("input", { type: "checkbox", "data-control": hp.key, onchange: () => store.setOptimizer({ [hp.key]: input.checked }) });
+    return [{ input, label: label(hp.key[0].toUpperCase() + hp.key.slice(1), input), show: (o) => { input.checked = Boolean(value(o)); } }];
+  }
+  const name = hp.key === "lr" ? "Learning rate" : hp.key.replace("_", " ");
+  const pretty = name[0].toUpperCase() + name.slice(1);
+  const count = Array.isArray(hp.default) ? hp.default.length : 1;
+  const symbols = count > 1 ? hp.symbol.split(", ") : [hp.symbol];
+  return Array.from({ length: count }, (_, k) => {
+    const input = h("input", { type: "number", step: "any", min: hp.min ?? undefined, max: hp.below ?? undefined, "data-control": count > 1 ? `${hp.key}-${k}` : hp.key });
+    const hint = h("span", { class: "field-hint", role: "status" });
+    // Enter commits and hands the keyboard back to the player.
+    input.addEventListener("keydown", (e) => e.key === "Enter" && input.blur());
+    input.addEventListener("change", () => {
+      const v = Number(input.value);
+      const bad = input.value === "" || !Number.isFinite(v) ? "type a number" : hp.min != null && (hp.exclusive_min ? v <= hp.min : v < hp.min)
+        ? `must be ${hp.exclusive_min ? "above" : "at least"} ${hp.min}` : hp.below != null && v >= hp.below ? `must be below ${hp.below}` : "";
+      hint.textContent = bad;
+      input.toggleAttribute("aria-invalid", Boolean(bad));
+      if (bad) return;
+      const o = store.state.request.optimizer;
+      store.setOptimizer({ [hp.key]: count > 1 ? value(o).map((old, j) => (j === k ? v : old)) : v });
+    });
+    const text = `${count > 1 ? `${pretty} ${symbols[k]}` : pretty}${count > 1 || !hp.symbol ? "" : ` ${hp.symbol}`}`;
+    return { input, label: label(text, h("span", {}, input, hint)), show: (o) => { input.value = count > 1 ? value(o)[k] : value(o); } };
   });
 }
 
@@ -68,7 +95,7 @@ function layerRow(store, layer, name, units, activation, max) {
     h("span", { class: "layer-name", text: name }), minus, h("span", { class: "units", "aria-label": `${units} units`, text: String(units) }), plus);
   if (activation !== null) {
     const sel = h("select", { "aria-label": `Activation of ${name}`, "data-control": `activation-${layer}`, onchange: () => store.setActivation(layer, sel.value) },
-      ...ACTIVATIONS.map((a) => h("option", { value: a, text: a, selected: a === activation })));
+      ...[...store.state.reg.activations.values()].map((a) => h("option", { value: a.id, text: a.name, selected: a.id === activation })));
     row.append(sel);
   }
   return row;

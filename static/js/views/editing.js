@@ -1,10 +1,10 @@
 // Editing values in the diagram: click (or Enter on a focused element) opens a small
 // input over it; dragging scrubs the value; arrow up/down nudges it. Every change goes to
-// the store, which recomputes through the API (debounced, latest request wins).
+// the store, which recomputes through the API (throttled to the server, latest edit wins).
+// An editable element carries data-editable (its id) and data-address (the number it shows).
 
 import { exact, parseInput, toNumber } from "../format.js";
-import { getParam } from "../netedit.js";
-import { parseRef } from "../notation.js";
+import { getValue } from "../netedit.js";
 import { h } from "./dom.js";
 
 const SCRUB_START_PX = 4;
@@ -13,9 +13,11 @@ export function mountEditing(root, store) {
   let drag = null;
   let editor = null;
 
-  const current = (ref) => getParam(store.state.request, ref, store.state.traceSample);
-  const isClass = (ref) => parseRef(ref)?.kind === "target" && store.state.request.network.loss === "cross_entropy";
+  const addressOf = (ref) => root.querySelector(`[data-editable="${ref}"]`)?.getAttribute("data-address");
+  const current = (ref) => getValue(store.state.reg, store.state.request, addressOf(ref));
+  const isClass = (ref) => store.state.reg.addresses.parse(addressOf(ref))?.q === "c";
   const round = (v, ref) => (isClass(ref) ? Math.max(0, Math.round(v)) : Math.round(v * 1e4) / 1e4);
+  const set = (ref, value) => store.setValue(addressOf(ref), value);
 
   root.addEventListener("pointerdown", (e) => {
     const target = e.target.closest("[data-editable]");
@@ -36,7 +38,7 @@ export function mountEditing(root, store) {
     // Right or up increases; Shift scrubs ten times finer.
     const perPx = isClass(drag.ref) ? 0.05 : e.shiftKey ? 0.001 : 0.01;
     const value = round(drag.start + (dx + dy) * perPx, drag.ref);
-    if (value !== toNumber(current(drag.ref))) store.setParam(drag.ref, value);
+    if (value !== toNumber(current(drag.ref))) set(drag.ref, value);
   });
 
   const endDrag = (e) => {
@@ -61,7 +63,7 @@ export function mountEditing(root, store) {
       e.preventDefault();
       e.stopPropagation();
       const step = isClass(ref) ? 1 : e.shiftKey ? 0.01 : 0.1;
-      store.setParam(ref, round(toNumber(current(ref)) + (e.key === "ArrowUp" ? step : -step), ref));
+      set(ref, round(toNumber(current(ref)) + (e.key === "ArrowUp" ? step : -step), ref));
     }
   });
 
@@ -105,7 +107,7 @@ export function mountEditing(root, store) {
         return false;
       }
       const value = isClass(ref) ? Math.max(0, Math.round(v)) : v;
-      if (value !== toNumber(current(ref))) store.setParam(ref, value);
+      if (value !== toNumber(current(ref))) set(ref, value);
       return true;
     };
     input.addEventListener("keydown", (e) => {

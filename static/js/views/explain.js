@@ -5,20 +5,9 @@
 import { fmt } from "../format.js";
 import { explanationLines, splitTerms, tokensToNodes } from "../mathtokens.js";
 import { PHASE_NAMES } from "../progress.js";
+import { symbolText, text as plainText } from "../render/text.js";
+import { KIND_TITLES, sentence } from "../words.js";
 import { h, mathRow } from "./dom.js";
-
-const KIND_TITLES = {
-  weighted_sum: "Weighted sum",
-  activation: "Activation",
-  loss: "Loss",
-  grad_output: "Gradient at the output",
-  grad_post: "Gradient at a neuron's output",
-  grad_pre: "Through the activation",
-  grad_weight: "Gradient of a weight",
-  grad_bias: "Gradient of a bias",
-  update_weight: "Update a weight",
-  update_bias: "Update a bias",
-};
 
 export function mountExplain(root, store) {
   const head = h("p", { class: "explain-head", "data-step-head": "" });
@@ -40,48 +29,55 @@ export function mountExplain(root, store) {
 
   store.addEventListener("change", (e) => {
     if (["highlight", "pending", "editing", "playing"].includes(e.detail.reason)) return;
-    const { response, step } = store.state;
-    const trace = response?.trace;
-    const st = trace?.[step];
+    const { response, step, reg } = store.state;
+    const steps = store.steps;
+    const st = response ? steps[step] : null;
     if (!st) {
       head.textContent = response ? "Nothing to show" : "Loading…";
       return;
     }
-    // Same step of an identical response: leave the DOM (and any focused token) alone.
-    const key = JSON.stringify([step, st.formula, st.substituted, st.value, st.contribution]);
-    if (key === shownKey) return;
+    // Same step of the same answer: leave the DOM (and any focused token) alone.
+    const key = JSON.stringify([step, store.state.explanation.key]);
+    if (key === shownKey && e.detail.reason !== "response") return;
     shownKey = key;
-    head.textContent = `Step ${step + 1} of ${trace.length} · ${PHASE_NAMES[st.phase]}`;
+    const value = (a) => store.value(a);
+    const ctx = { value, element: (a) => store.element(a) };
+    head.textContent = `Step ${step + 1} of ${steps.length} · ${PHASE_NAMES[st.phase]}`;
     root.dataset.phase = st.phase;
     title.textContent = KIND_TITLES[st.kind] ?? st.kind;
-    math.replaceChildren(...formula(st));
+    math.replaceChildren(...formula(st, ctx));
     fit(math);
-    text.textContent = st.text;
+    const symbol = (s) => symbolText(s.lhs.find((t) => t.t === "sym") ?? { s: "" });
+    text.textContent = sentence(st, { reg, value, fmt, symbol });
     if (st.contribution !== null && st.contribution !== undefined) {
       batch.hidden = false;
       batch.replaceChildren(
-        h("span", { text: `This sample's share: ${fmt(st.contribution)}. ` }),
-        h("span", { text: "Summed over the batch: " }),
-        mathRow(tokensToNodes(st.lhs)),
+        h("span", { text: "This sample's share: " }),
+        h("strong", { "data-batch-share": "", text: fmt(value(st.contribution)) }),
+        h("span", { text: ". Summed over the batch of " + (st.words?.args?.samples ?? "") + ": " }),
+        mathRow(tokensToNodes(st.lhs, false, false, ctx)),
         h("span", { text: " = " }),
-        h("strong", { "data-batch-total": "", text: fmt(st.value) }),
+        h("strong", { "data-batch-total": "", text: fmt(value(st.value)) }),
       );
     } else {
       batch.hidden = true;
       batch.replaceChildren();
     }
-    root.setAttribute("aria-label", `${st.formula}; ${st.substituted}`);
+    // The same formula as plain text, for screen readers.
+    const last = st.forms.at(-1);
+    const said = [plainText(st.lhs), st.rel, ...st.forms.map((f) => plainText(f))].join(" ");
+    root.setAttribute("aria-label", `${said}; ${plainText(last, { numeric: true, value, fmt })} = ${fmt(value(st.contribution ?? st.value))}`);
   });
 }
 
 // lhs rel form₁ = form₂ = numbers = value: a grid whose left column holds the lhs or "=".
-function formula(st) {
+function formula(st, ctx) {
   const rows = [];
-  explanationLines(st).forEach((line, i) => {
+  explanationLines(st, ctx.value).forEach((line, i) => {
     const rel = { tag: "mo", text: line.rel };
-    const left = mathRow(i === 0 ? [...tokensToNodes(st.lhs), rel] : [rel]);
+    const left = mathRow(i === 0 ? [...tokensToNodes(st.lhs, false, false, ctx), rel] : [rel]);
     const terms = line.result ? [line.tokens] : splitTerms(line.tokens);
-    const right = terms.map((term, k) => mathRow(tokensToNodes(term, line.numeric, k > 0)));
+    const right = terms.map((term, k) => mathRow(tokensToNodes(term, line.numeric, k > 0, ctx)));
     const cls = line.result ? "rhs result" : line.numeric ? "rhs numbers" : "rhs";
     rows.push(h("div", { class: "lhs" }, left));
     rows.push(h("div", { class: cls, "data-line": line.result ? "value" : line.numeric ? "numbers" : "symbols" }, ...right));

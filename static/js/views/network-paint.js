@@ -2,43 +2,46 @@
 // what the player has reached (the rest dimmed), weights vs gradients, old → new.
 
 import { exact, fmt, fmtShort } from "../format.js";
-import { locToRefs, parseRef } from "../notation.js";
+import { getValue } from "../netedit.js";
 import { knownAt, showing } from "../progress.js";
 import { colorFor, maxAbs, widthFor } from "../scale.js";
 import { setAttrs, setText } from "./dom.js";
 import { pill, placePills, squeeze } from "./pills.js";
 
-const get = (m, ...path) => path.reduce((o, k) => (o == null ? undefined : o[k]), m);
-
-export function paint(b, state) {
-  const { request, response, step, view, traceSample: s } = state;
-  const trace = response?.trace ?? [];
-  const cur = trace[step] ?? null;
-  const known = response ? knownAt(trace, step) : null;
+// Every number painted is found by its address: the request's own values (what the user is
+// editing) through the request, the computed ones in the last answer.
+export function paint(b, store) {
+  const state = store.state;
+  const { request, response, step, view, traceSample: s, reg } = state;
+  const A = b.A;
+  const steps = store.steps;
+  const cur = response ? steps[step] ?? null : null;
+  const element = (a) => store.element(a);
+  const known = response ? knownAt(steps, step, element) : null;
   const phase = cur?.phase ?? "forward";
   const show = showing(view, phase);
-  const refs = new Set(cur?.refs ?? []);
+  const target = cur ? element(cur.target) : null;
+  const refs = new Set((cur?.refs ?? []).map(element));
+  const mine = (q, ...idx) => getValue(reg, request, A.format(q, ...idx)); // what the page holds
+  const got = (q, ...idx) => store.value(A.format(q, ...idx)); // what the server answered
   b.el.dataset.phase = phase;
   b.el.dataset.show = show.weights && show.grads ? "both" : show.grads ? "grads" : "weights";
-  const net = request.network;
-  const after = response?.network_after;
-  const R = response?.layers ?? [];
-  const wMax = maxAbs(net.layers.map((l) => l.weights));
-  const gMax = maxAbs(R.map((l) => l.grad_weights ?? []));
-  const nMax = maxAbs(R.map((l) => l.grad_post));
+  const wMax = maxAbs(request.network.layers.map((l) => l.weights));
+  const gMax = maxAbs(response?.layers.map((l) => l.grad_weights ?? []) ?? []);
+  const nMax = maxAbs(response?.layers.map((l) => l.grad_post) ?? []);
   const mark = (g, id) => {
-    g.classList.toggle("current", cur?.target === id);
-    g.classList.toggle("in-formula", refs.has(id) && cur?.target !== id);
+    g.classList.toggle("current", target === id);
+    g.classList.toggle("in-formula", refs.has(id) && target !== id);
   };
 
   const labelled = [];
   for (const [id, p] of b.parts.edges) {
-    const r = parseRef(id);
-    const w = get(net.layers, r.layer - 1, "weights", r.row, r.col);
-    const g = get(R, r.layer - 1, "grad_weights", r.row, r.col);
+    const r = p.edge;
+    const w = mine("W", r.layer, r.row, r.col);
+    const g = got("dL/dW", r.layer, r.row, r.col);
     const gradKnown = Boolean(known?.grad.has(id)) && g !== undefined && g !== null;
     const updated = Boolean(known?.updated.has(id));
-    const w2 = get(after, "layers", r.layer - 1, "weights", r.row, r.col);
+    const w2 = got("W'", r.layer, r.row, r.col);
     setAttrs(p.g, {
       "data-weight": exact(w),
       "data-grad": gradKnown ? exact(g) : null,
@@ -60,7 +63,7 @@ export function paint(b, state) {
       if (show.weights) lines.push(fmt(w));
       if (show.grads && gradKnown) lines.push(`∂ ${fmt(g)}`);
     }
-    const first = cur?.target === id || refs.has(id);
+    const first = target === id || refs.has(id);
     if (p.show === "refs" && !first) lines.length = 0;
     pill(p, lines, b.lay.font, updated ? "upd" : show.grads && gradKnown && !show.weights ? "grad" : "");
     mark(p.label, id);
@@ -68,14 +71,13 @@ export function paint(b, state) {
     setText(p.title, `${p.symbol} = ${fmt(w)}${gradKnown ? `   ∂L/∂${p.symbol} = ${fmt(g)}` : ""}${updated ? `   → ${fmt(w2)}` : ""}`);
   }
 
-  for (const [id, p] of b.parts.neurons) paintNeuron(p, id, { state, R, known, cur, show, nMax, mark, s, font: b.lay.font });
+  for (const [id, p] of b.parts.neurons) paintNeuron(p, id, { A, mine, got, known, cur, target, show, nMax, mark, s, font: b.lay.font });
   for (const [id, p] of b.parts.biases) {
-    const r = parseRef(id);
-    const v = get(net.layers, r.layer - 1, "biases", r.unit);
-    const g = get(R, r.layer - 1, "grad_biases", r.unit);
+    const v = mine("b", p.layer, p.unit);
+    const g = got("dL/db", p.layer, p.unit);
     const gradKnown = Boolean(known?.grad.has(id)) && g != null;
     const updated = Boolean(known?.updated.has(id));
-    const v2 = get(after, "layers", r.layer - 1, "biases", r.unit);
+    const v2 = got("b'", p.layer, p.unit);
     setAttrs(p.g, { "data-value": exact(v), "data-grad": gradKnown ? exact(g) : null, "aria-label": `Bias ${p.symbol} = ${fmt(v)}. Enter to edit.` });
     let text = `β ${fmt(v)}`;
     if (updated && show.weights) {
@@ -94,8 +96,9 @@ export function paint(b, state) {
   const classLoss = b.classLoss;
   for (const [id, p] of b.parts.targets) {
     const k = p.t.unit;
-    const y = classLoss ? request.y[s] : get(request.y, s, k);
-    setAttrs(p.g, { "data-value": exact(y), "aria-label": `Target ${p.symbol} = ${classLoss ? y : fmt(y)}. Enter to edit.` });
+    const address = classLoss ? A.format("c", s) : A.format("y", s, k);
+    const y = getValue(reg, request, address);
+    setAttrs(p.g, { "data-value": exact(y), "data-address": address, "aria-label": `Target ${p.symbol} = ${classLoss ? y : fmt(y)}. Enter to edit.` });
     setText(p.text, classLoss ? `class ${y}` : `${p.symbol} = ${fmt(y)}`);
     squeeze(p.text, p.t.w / 2, b.lay.font);
     mark(p.g, id);
@@ -103,12 +106,13 @@ export function paint(b, state) {
   }
 
   const lossKnown = Boolean(known?.loss);
-  setText(b.loss.text, lossKnown ? fmt(response.loss) : "?");
+  const L = got("L");
+  setText(b.loss.text, lossKnown ? fmt(L) : "?");
   squeeze(b.loss.text, b.lay.loss.r, b.lay.font);
   b.loss.g.classList.toggle("unknown", !lossKnown);
-  setAttrs(b.loss.g, { "data-value": response ? exact(response.loss) : null, "aria-label": lossKnown ? `Loss L = ${fmt(response.loss)}` : "Loss L, not computed yet" });
-  mark(b.loss.g, "loss");
-  setText(b.loss.title, response ? `L = ${fmt(response.loss)}` : "L");
+  setAttrs(b.loss.g, { "data-value": response ? exact(response.loss) : null, "aria-label": lossKnown ? `Loss L = ${fmt(L)}` : "Loss L, not computed yet" });
+  mark(b.loss.g, A.element("L"));
+  setText(b.loss.title, response ? `L = ${fmt(L)}` : "L");
   paintHighlight(b, state);
   paintErrors(b, state);
 }
@@ -121,9 +125,13 @@ function paintErrors(b, state) {
   });
   const err = state.error;
   if (!err?.locs) return;
-  const outputs = state.request.network.layers.at(-1).units;
   for (const loc of err.locs) {
-    for (const ref of locToRefs(loc, state.traceSample, outputs)) {
+    const address = b.A.fromPath("request", loc);
+    const parsed = address && b.A.parse(address);
+    // an input or target of another sample than the traced one is not on the drawing
+    if (!parsed || (["x", "y", "c"].includes(parsed.q) && parsed.idx[0] !== undefined && parsed.idx[0] !== state.traceSample)) continue;
+    const ref = b.A.element(address);
+    {
       for (const node of b.refs.get(ref) ?? []) {
         node.classList.add("invalid");
         node.setAttribute("aria-invalid", "true");
@@ -133,19 +141,19 @@ function paintErrors(b, state) {
   }
 }
 
-function paintNeuron(p, id, { state, R, known, cur, show, nMax, mark, s, font }) {
+function paintNeuron(p, id, { A, mine, got, known, cur, target, show, nMax, mark, s, font }) {
   const { n, ly } = p;
   const L = n.layer;
   const input = L === 0;
-  const x = input ? state.request.x[s]?.[n.unit] : undefined;
-  const post = input ? x : get(R, L - 1, "post", s, n.unit);
-  const pre = input ? undefined : get(R, L - 1, "pre", s, n.unit);
-  const gPost = input ? get(state.response, "grad_input", s, n.unit) : get(R, L - 1, "grad_post", s, n.unit);
-  const gPre = input ? undefined : get(R, L - 1, "grad_pre", s, n.unit);
+  const post = input ? mine("x", s, n.unit) : got("z", L, s, n.unit);
+  const pre = input ? undefined : got("s", L, s, n.unit);
+  const gPost = input ? got("dL/dx", s, n.unit) : got("dL/dz", L, s, n.unit);
+  const gPre = input ? undefined : got("dL/ds", L, s, n.unit);
+  if (input) p.g.setAttribute("data-address", A.format("x", s, n.unit));
   const act = input || Boolean(known?.act.has(id));
   const sum = input || Boolean(known?.sum.has(id));
   const gradKnown = !input && Boolean(known?.grad.has(id));
-  const onPre = gradKnown && cur?.target === id && cur.kind === "grad_pre";
+  const onPre = gradKnown && target === id && cur.kind === "grad_pre";
   const g = onPre ? gPre : gPost;
   const shown = act ? post : sum ? pre : undefined;
   const f = ly.value === "short" ? fmtShort : fmt;

@@ -3,13 +3,10 @@
 // repainted in place, so live edits never flicker and keyboard focus stays put.
 
 import { layoutNetwork } from "../layout.js";
-import { notation } from "../notation.js";
-import { isClassLoss, sizes } from "../netedit.js";
+import { sizes } from "../netedit.js";
+import { makeSymbols } from "../symbols.js";
 import { svg, setAttrs } from "./dom.js";
 import { paint, paintHighlight } from "./network-paint.js";
-
-const ACT_SHORT = { identity: "id", relu: "ReLU", leaky_relu: "LReLU", sigmoid: "σ", tanh: "tanh", softmax: "smax" };
-const ACT = { identity: "identity", relu: "ReLU", leaky_relu: "leaky ReLU", sigmoid: "σ", tanh: "tanh", softmax: "softmax" };
 
 export function mountNetwork(root, store) {
   const el = svg("svg", { class: "diagram", role: "group", "aria-label": "Network diagram", "data-diagram": "" });
@@ -17,15 +14,16 @@ export function mountNetwork(root, store) {
   let built = null;
 
   function render(reason) {
-    const { request } = store.state;
-    if (!request) return;
+    const { request, reg, explanation } = store.state;
+    if (!request || !reg) return;
     if (reason === "highlight") return built && paintHighlight(built, store.state);
     const rect = root.getBoundingClientRect();
     const font = parseFloat(getComputedStyle(root).getPropertyValue("--diagram-font")) || 18;
     const shape = sizes(request);
-    const key = JSON.stringify([shape, Math.round(rect.width), Math.round(rect.height), font, isClassLoss(request), request.network.layers.map((l) => l.activation)]);
-    if (!built || built.key !== key) built = build(el, request, rect, font, key);
-    paint(built, store.state);
+    const key = JSON.stringify([shape, Math.round(rect.width), Math.round(rect.height), font, reg.classes(request.network.loss),
+      request.network.layers.map((l) => l.activation), explanation?.key ?? null]);
+    if (!built || built.key !== key) built = build(el, store, rect, font, key);
+    paint(built, store);
   }
 
   store.addEventListener("change", (e) => {
@@ -38,12 +36,27 @@ export function mountNetwork(root, store) {
 // A layer with φ = identity has no separate weighted sum s: its neurons are z (or ŷ) from the start.
 const hasPre = (request, layer) => layer > 0 && request.network.layers[layer - 1].activation !== "identity";
 
-function build(el, request, rect, font, key) {
+// Every element id comes from the address table: the id format is the server's, written once.
+function elementIds(A, classLoss) {
+  return {
+    neuron: (l, u) => A.element(l === 0 ? A.format("x", 0, u) : A.format("z", l, 0, u)),
+    edge: (l, i, j) => A.element(A.format("W", l, i, j)),
+    bias: (l, u) => A.element(A.format("b", l, u)),
+    target: (k) => A.element(classLoss ? A.format("c", 0) : A.format("y", 0, k)),
+    loss: () => A.element("L"),
+  };
+}
+
+function build(el, store, rect, font, key) {
+  const { request, reg, explanation } = store.state;
+  const A = reg.addresses;
   const shape = sizes(request);
   const nLayers = shape.length - 1;
-  const classLoss = isClassLoss(request);
-  const lay = layoutNetwork(shape, { width: rect.width, height: rect.height, font, outputsAsClass: classLoss });
-  const sym = notation(nLayers, shape[nLayers]);
+  const classLoss = reg.classes(request.network.loss);
+  const ids = elementIds(A, classLoss);
+  const lay = layoutNetwork(shape, { width: rect.width, height: rect.height, font, outputsAsClass: classLoss, ids });
+  const sym = makeSymbols(explanation?.symbols);
+  const actOf = (l) => reg.activations.get(request.network.layers[l - 1].activation);
   el.replaceChildren();
   setAttrs(el, { width: lay.width, height: lay.height, style: `--font:${font}px` });
 
@@ -59,11 +72,11 @@ function build(el, request, rect, font, key) {
   const xs = [...lay.layers.map((ly) => ly.x), lay.targets[0].x, lay.loss.x];
   const heads = lay.layers.map((ly) => {
     const l = ly.layer;
-    const act = l === 0 ? "" : ACT[request.network.layers[l - 1].activation];
     if (l === 0) return ["inputs x", "x"];
+    const act = actOf(l);
     const name = l === nLayers ? "output ŷ" : nLayers === 2 ? "hidden z" : `hidden ${l}`;
     const symbol = l === nLayers ? "ŷ" : "z";
-    return [`${name} · ${act}`, `${symbol} · ${act}`, `${symbol} · ${ACT_SHORT[request.network.layers[l - 1].activation]}`, symbol];
+    return [`${name} · ${act.name}`, `${symbol} · ${act.name}`, `${symbol} · ${act.symbol}`, symbol];
   });
   heads.push(["target y", "y"], ["loss L", "L"]);
   heads.forEach((options, i) => {
@@ -89,13 +102,14 @@ function build(el, request, rect, font, key) {
     const bg = svg("rect", { class: "pill-bg", rx: font * 0.3 }, label);
     const text = svg("text", { "text-anchor": "middle", dy: "0.35em" }, label);
     const symbol = sym.weight(e.layer, e.row, e.col);
+    setAttrs(g, { "data-address": A.format("W", e.layer, e.row, e.col) });
     parts.edges.set(e.id, { g, w, gr, title, label, bg, text, symbol, show, edge: e });
     refs.set(e.id, [g, label]);
   }
 
   for (const n of lay.neurons) {
     const ly = lay.layers[n.layer];
-    const editable = n.layer === 0 ? n.id : null;
+    const editable = n.layer === 0 ? n.id : null; // an input: its address (x of the traced sample) is set when painted
     const g = svg("g", { class: `neuron layer-${n.layer === 0 ? "in" : n.layer === nLayers ? "out" : "hidden"}`, "data-node": n.id, "data-ref": n.id, "data-editable": editable, tabindex: 0, role: editable ? "button" : "img" }, gNodes);
     const ring = svg("circle", { class: "g-ring", cx: n.x, cy: n.y, r: n.r + font * 0.28 }, g);
     const body = svg("circle", { class: "body", cx: n.x, cy: n.y, r: n.r }, g);
@@ -107,11 +121,12 @@ function build(el, request, rect, font, key) {
     parts.neurons.set(n.id, part);
     refs.set(n.id, [g]);
     if (n.layer > 0) {
-      const id = `L${n.layer}B${n.unit}`;
+      const id = ids.bias(n.layer, n.unit);
       const b = svg("g", { class: "bias", "data-bias": id, "data-ref": id, "data-editable": id, tabindex: ly.labels ? 0 : -1, role: "button", display: ly.labels ? null : "none" }, gNodes);
       const bt = svg("text", { x: n.x, y: n.y + n.r + font * 1.05, "text-anchor": "middle" }, b);
       const btitle = svg("title", {}, b);
-      parts.biases.set(id, { g: b, text: bt, title: btitle, symbol: sym.bias(n.layer, n.unit) });
+      setAttrs(b, { "data-address": A.format("b", n.layer, n.unit) });
+      parts.biases.set(id, { g: b, text: bt, title: btitle, symbol: sym.bias(n.layer, n.unit), layer: n.layer, unit: n.unit });
       refs.set(id, [b, g]);
     }
   }
@@ -129,15 +144,16 @@ function build(el, request, rect, font, key) {
     refs.set(t.id, [g]);
   }
   legend(el, lay, font);
-  const lg = svg("g", { class: "loss-node", "data-ref": "loss", "data-loss-node": "", tabindex: 0, role: "img" }, gNodes);
+  const lossId = ids.loss();
+  const lg = svg("g", { class: "loss-node", "data-ref": lossId, "data-loss-node": "", tabindex: 0, role: "img" }, gNodes);
   svg("circle", { class: "body", cx: lay.loss.x, cy: lay.loss.y, r: lay.loss.r }, lg);
   const lossText = svg("text", { class: "value", x: lay.loss.x, y: lay.loss.y, "text-anchor": "middle", dy: "0.35em" }, lg);
   const lossLabel = svg("text", { class: "sym", x: lay.loss.x, y: lay.loss.y - lay.loss.r - font * 0.45, "text-anchor": "middle" }, lg);
   lossLabel.textContent = "L";
   const lossTitle = svg("title", {}, lg);
-  refs.set("loss", [lg]);
+  refs.set(lossId, [lg]);
 
-  return { key, lay, parts, refs, loss: { g: lg, text: lossText, title: lossTitle }, nLayers, classLoss, el };
+  return { key, lay, parts, refs, loss: { g: lg, text: lossText, title: lossTitle }, nLayers, classLoss, el, A };
 }
 
 // What the colours and dashes mean, along the bottom edge.

@@ -58,7 +58,7 @@ export function mountPlayer(root, store) {
     const reason = e.detail.reason;
     if (reason === "highlight" || reason === "editing") return;
     const { response, step, playing } = store.state;
-    const trace = response?.trace ?? [];
+    const trace = response ? store.steps : [];
     play.setAttribute("aria-pressed", String(playing));
     play.firstChild.firstChild.setAttribute("d", ICONS[playing ? "pause" : "play"]);
     slider.max = Math.max(0, trace.length - 1);
