@@ -2,7 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { layoutNetwork, placeLabels } from "../../static/js/layout.js";
 
-const box = { width: 860, height: 560, font: 18 };
+// The page takes element ids from the server's address table; these are the ones it serves.
+const ids = { neuron: (l, u) => `L${l}N${u}`, edge: (l, i, j) => `L${l}W${i}_${j}`, target: (k) => `Y${k}` };
+const box = { width: 860, height: 560, font: 18, ids };
 
 test("the lecture's 3-2-1 network has its neurons, edges, one target and the loss", () => {
   const lay = layoutNetwork([3, 2, 1], box);
@@ -65,7 +67,7 @@ test("placeLabels keeps labels apart and away from circles, moving them along th
 test("the target box and the loss node never overlap, however many layers", () => {
   for (const font of [17, 24]) {
     for (const sizes of [[3, 2, 1], [8, 8, 8, 8, 8, 1], [2, 4, 4, 4, 4, 4, 4, 4, 2]]) {
-      const lay = layoutNetwork(sizes, { width: 810, height: 520, font });
+      const lay = layoutNetwork(sizes, { width: 810, height: 520, font, ids });
       const t = lay.targets[0];
       const outs = lay.neurons.filter((n) => n.layer === sizes.length - 1);
       assert.ok(t.x - t.w / 2 > outs[0].x + outs[0].r, `target clear of ŷ for ${sizes} at ${font}px`);

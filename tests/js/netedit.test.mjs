@@ -1,7 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import * as E from "../../static/js/netedit.js";
-import { notation, parseRef } from "../../static/js/notation.js";
+import { indexRegistry } from "../../static/js/registry.js";
+import { makeSymbols } from "../../static/js/symbols.js";
+
+// The real registry and the lecture's explanation, as the API serves them (tests/test_js.py
+// writes these fixtures from the API before every run, so they cannot go stale).
+const fixture = (name) => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
+const reg = indexRegistry(fixture("registry.json"));
+const lectureExplanation = fixture("lecture-explanation.json");
 
 const lecture = () => ({
   network: {
@@ -28,38 +36,38 @@ const shapesOk = (req) => {
   req.x.forEach((row) => assert.equal(row.length, req.network.inputs));
 };
 
-test("ids parse to what they name", () => {
-  assert.deepEqual(parseRef("L2W0_1"), { kind: "weight", layer: 2, row: 0, col: 1 });
-  assert.deepEqual(parseRef("L1B0"), { kind: "bias", layer: 1, unit: 0 });
-  assert.deepEqual(parseRef("L0N2"), { kind: "input", layer: 0, unit: 2 });
-  assert.deepEqual(parseRef("Y0"), { kind: "target", unit: 0 });
-  assert.equal(parseRef("nope"), null);
-});
-
-test("setParam edits one value and leaves the original request alone", () => {
+test("setValue edits one number by its address and leaves the original request alone", () => {
   const req = lecture();
-  const out = E.setParam(req, "L2W0_0", 0.5);
+  const out = E.setValue(reg, req, "W:2,0,0", 0.5);
   assert.equal(out.network.layers[1].weights[0][0], 0.5);
   assert.equal(req.network.layers[1].weights[0][0], 0.6);
-  assert.equal(E.getParam(E.setParam(req, "L0N2", 2), "L0N2"), 2);
-  assert.equal(E.getParam(E.setParam(req, "Y0", 0), "Y0"), 0);
-  assert.equal(E.getParam(E.setParam(req, "L1B1", -1), "L1B1"), -1);
+  assert.equal(E.getValue(reg, E.setValue(reg, req, "x:0,2", 2), "x:0,2"), 2);
+  assert.equal(E.getValue(reg, E.setValue(reg, req, "y:0,0", 0), "y:0,0"), 0);
+  assert.equal(E.getValue(reg, E.setValue(reg, req, "b:1,1", -1), "b:1,1"), -1);
+  assert.throws(() => E.setValue(reg, req, "dL/dW:1,0,0", 1), /computed by the server/);
+});
+
+test("a class index is rounded into the output's range", () => {
+  const ce = E.setLoss(reg, E.setUnits(reg, lecture(), 2, 3), "cross_entropy");
+  assert.equal(E.setValue(reg, ce, "c:0", 1.6).y[0], 2);
+  assert.equal(E.setValue(reg, ce, "c:0", 7).y[0], 2);
+  assert.equal(E.setValue(reg, ce, "c:0", -2).y[0], 0);
 });
 
 test("growing and shrinking layers keeps every shape consistent and old values in place", () => {
-  let req = E.setUnits(lecture(), 1, 3);
+  let req = E.setUnits(reg, lecture(), 1, 3);
   shapesOk(req);
   assert.deepEqual(req.network.layers[0].weights[0], [0.1, 0.2, 0.3]);
-  req = E.setUnits(req, 0, 2);
+  req = E.setUnits(reg, req, 0, 2);
   shapesOk(req);
   assert.deepEqual(req.x, [[0.2, 0.9]]);
-  req = E.addHiddenLayer(req);
+  req = E.addHiddenLayer(reg, req);
   shapesOk(req);
   assert.equal(req.network.layers.length, 3);
-  req = E.removeHiddenLayer(E.removeHiddenLayer(E.removeHiddenLayer(req)));
+  req = E.removeHiddenLayer(reg, E.removeHiddenLayer(reg, E.removeHiddenLayer(reg, req)));
   shapesOk(req);
   assert.equal(req.network.layers.length, 1);
-  assert.equal(E.setUnits(lecture(), 1, 999).network.layers[0].units, 64);
+  assert.equal(E.setUnits(reg, lecture(), 1, 999).network.layers[0].units, reg.limits.max_units);
 });
 
 test("new weights are deterministic and small", () => {
@@ -68,41 +76,48 @@ test("new weights are deterministic and small", () => {
 });
 
 test("switching the loss keeps the request valid", () => {
-  const ce = E.setLoss(E.setUnits(lecture(), 2, 2), "cross_entropy");
+  const ce = E.setLoss(reg, E.setUnits(reg, lecture(), 2, 2), "cross_entropy");
   assert.deepEqual(ce.y, [0]);
   assert.equal(ce.network.layers[1].activation, "identity");
   shapesOk(ce);
-  const back = E.setLoss(ce, "mse");
+  const back = E.setLoss(reg, ce, "mse");
   assert.deepEqual(back.y, [[1, 0]]);
-  const bce = E.setLoss(lecture(), "bce");
+  const bce = E.setLoss(reg, lecture(), "bce");
   assert.equal(bce.network.layers[1].activation, "sigmoid");
-  assert.deepEqual(E.setLoss(bce, "mse").network.layers[1].activation, "identity");
+  assert.deepEqual(E.setLoss(reg, bce, "mse").network.layers[1].activation, "identity");
+});
+
+test("an activation that needs more units gets them (softmax: two)", () => {
+  const req = E.setUnits(reg, lecture(), 1, 1);
+  const soft = E.setActivation(reg, req, 1, "softmax");
+  assert.equal(soft.network.layers[0].units, reg.activations.get("softmax").min_units);
+  shapesOk(soft);
 });
 
 test("samples can be added and removed, never below one", () => {
-  const two = E.addSample(lecture());
+  const two = E.addSample(reg, lecture());
   assert.equal(two.x.length, 2);
   assert.deepEqual(two.y, [[1], [1]]);
   assert.equal(E.removeSample(E.removeSample(two, 0), 0).x.length, 1);
 });
 
-test("notation follows the lecture: x₀, z⁰, ŷ, w₀ᵒᵘᵗ, β¹, and layer,unit with more layers", () => {
-  const n = notation(2, 1);
+test("the symbols the server derived follow the lecture: x₀, z⁰, ŷ, w₀ᵒᵘᵗ, β¹", () => {
+  const n = makeSymbols(lectureExplanation.symbols);
   assert.equal(n.neuron(0, 0), "x₀");
   assert.equal(n.neuron(1, 1), "z¹");
   assert.equal(n.neuron(2, 0), "ŷ");
+  assert.equal(n.pre(1, 0), "s⁰");
   assert.equal(n.weight(2, 0, 0), "w₀ᵒᵘᵗ");
   assert.equal(n.bias(1, 1), "β¹");
-  assert.equal(notation(3, 2).neuron(1, 0), "z¹˒⁰");
-  assert.equal(notation(3, 2).neuron(3, 1), "ŷ₁");
+  assert.equal(n.target(0), "y");
 });
 
-test("a 422's loc names the diagram element to mark", async () => {
-  const { locToRefs } = await import("../../static/js/notation.js");
-  assert.deepEqual(locToRefs(["body", "network", "layers", 1, "weights", 0, 1], 0, 1), ["L2W0_1"]);
-  assert.deepEqual(locToRefs(["body", "network", "layers", 0, "biases", 1], 0, 1), ["L1B1"]);
-  assert.deepEqual(locToRefs(["body", "y", 0], 0, 2), ["Y0", "Y1"]);
-  assert.deepEqual(locToRefs(["body", "y", 1, 0], 0, 2), []);
-  assert.deepEqual(locToRefs(["body", "x", 0, 2], 0, 1), ["L0N2"]);
-  assert.deepEqual(locToRefs(["body", "optimizer", "lr"], 0, 1), []);
+test("a 422's loc names the number, and so the diagram element, to mark", () => {
+  const A = reg.addresses;
+  const at = (loc) => A.element(A.fromPath("request", loc));
+  assert.equal(at(["body", "network", "layers", 1, "weights", 0, 1]), "L2W0_1");
+  assert.equal(at(["body", "network", "layers", 0, "biases", 1]), "L1B1");
+  assert.equal(at(["body", "x", 0, 2]), "L0N2");
+  assert.equal(A.fromPath("request", ["body", "y", 1, 0]), "y:1,0");
+  assert.equal(at(["body", "optimizer", "lr"]), null);
 });

@@ -1,10 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { clampStep, knownAt, phaseProgress, phaseRanges, phaseStart, showing } from "../../static/js/progress.js";
+import { makeAddresses } from "../../static/js/addresses.js";
+import { clampStep, knownAt as known, phaseProgress, phaseRanges, phaseStart, showing } from "../../static/js/progress.js";
 
-// A real lecture response, trimmed to the trace (written by the API; see tests/js/fixtures).
-const trace = JSON.parse(readFileSync(new URL("./fixtures/lecture-trace.json", import.meta.url)));
+// The lecture's explanation and the address table, as the API serves them (tests/test_js.py
+// writes these fixtures from the API before every run).
+const fixture = (name) => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
+const trace = fixture("lecture-explanation.json").steps;
+const A = makeAddresses(fixture("registry.json").quantities);
+const knownAt = (steps, k) => known(steps, k, A.element);
 
 test("the lecture's trace has the four phases in order", () => {
   const r = phaseRanges(trace);
