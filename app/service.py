@@ -36,18 +36,27 @@ def parse(body: bytes, settings: Settings) -> StepRequest:
     try:
         req = StepRequest.model_validate_json(body)
     except ValidationError as exc:
-        raise RequestInvalid([{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]) from None
+        raise RequestInvalid([_error(e) for e in exc.errors(include_url=False)]) from None
     errors = request_errors(req, settings)
     if errors:
         raise RequestInvalid(errors)
     return req
 
 
+def _error(e: dict) -> dict:
+    """A validation error as the 422 shows it: the field's path, the message, a short echo of the input."""
+    echo = e.get("input")
+    if not (echo is None or isinstance(echo, (bool, int, float)) or (isinstance(echo, str) and len(echo) <= 80)):
+        echo = None  # bytes (bad UTF-8), whole objects, long strings: the path and message say enough
+    return {"type": e["type"], "loc": ("body", *e["loc"]), "msg": e["msg"], "input": echo}
+
+
 def structure(req: StepRequest) -> Structure:
     """What the player's steps depend on: the explanation's cache key."""
     net, opt = req.network, req.optimizer
     classes = LOSSES[net.loss].targets == "classes"
-    state = (req.optimizer_state or {}).get("params") or {}
+    state = (req.optimizer_state or {}).get("params")
+    state = state if isinstance(state, dict) else {}
     return Structure(
         inputs=net.inputs,
         layers=tuple(Layer(layer.units, layer.activation, layer.freeze_weights, layer.freeze_biases)

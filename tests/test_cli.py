@@ -148,7 +148,7 @@ def test_docs_and_openapi_are_served(client):
 
 
 @pytest.mark.parametrize("model", ["StepRequest", "NetworkSpec", "LayerSpec", "OptimizerSpec", "StepResponse",
-                                   "LayerResult", "TraceStep"])
+                                   "LayerResult", "ExplainStep", "Explanation"])
 def test_every_field_of_the_contract_has_a_description_in_the_openapi_schema(client, model):
     schemas = client.get("/openapi.json").json()["components"]["schemas"]
     names = [n for n in schemas if n == model or n.startswith(model + "-")]  # FastAPI may split in/out

@@ -29,7 +29,8 @@ def test_the_wheel_ships_the_page_its_assets_and_the_console_script(wheel):
     assert "app/templates/index.html" in names
     assert "app/static/js/main.js" in names
     assert "app/static/css/app.css" in names
-    assert "app/engine/step.py" in names
+    assert "app/engine/session.py" in names
+    assert "app/registry/activations/gelu.py" in names
     entry = next(n for n in names if n.endswith("entry_points.txt"))
     assert "backprop-lab = app.cli:main" in zipfile.ZipFile(wheel).read(entry).decode()
 

@@ -17,7 +17,7 @@ def dump_state(name: str, optimizer: torch.optim.Optimizer, names: dict[int, str
         entry = {}
         for key, value in state.items():
             if isinstance(value, torch.Tensor):  # numpy arrays: orjson writes them as nested lists
-                entry[key] = value.item() if value.dim() == 0 else value.detach().numpy().copy()
+                entry[key] = value.item() if value.dim() == 0 else value.detach().double().numpy().copy()
             elif value is not None:
                 entry[key] = value
         params[names[id(p)]] = entry

@@ -139,8 +139,8 @@ class Session:
         loss.backward()
         net = self.net
         # The step writes the parameters in place: keep copies of the values it started from.
-        weights = [lin.weight.detach().numpy().copy() for lin in net.layers]
-        biases = [lin.bias.detach().numpy().copy() for lin in net.layers]
+        weights = [_np(lin.weight.detach().clone()) for lin in net.layers]
+        biases = [_np(lin.bias.detach().clone()) for lin in net.layers]
         grad_w = [_np(lin.weight.grad) for lin in net.layers]
         grad_b = [_np(lin.bias.grad) for lin in net.layers]
         graph = self.graphs.get(len(inp.x)) if not nan_out else None
@@ -152,21 +152,21 @@ class Session:
         loss_rest = self._loss_rest(output, y, inp.shown_terms) if inp.shown_terms is not None and not nan_out else None
         if self.optimizer is not None:
             self.optimizer.step()
-        probabilities = torch.softmax(output.detach(), dim=1).numpy() if classes else None
+        probabilities = _np(torch.softmax(output.detach(), dim=1)) if classes else None
         state = dump_state(self.shape.optimizer, self.optimizer, self.names) if self.optimizer else None
         result = StepResult(
             loss=loss.item(),
-            pre=[s.detach().numpy() for s, _ in captured],
-            post=[z.detach().numpy() for _, z in captured],
-            grad_pre=[s.grad.numpy() for s, _ in captured],
-            grad_post=[(z.grad if z.grad is not None else s.grad).numpy() for s, z in captured],
+            pre=[_np(s) for s, _ in captured],
+            post=[_np(z) for _, z in captured],
+            grad_pre=[_np(s.grad) for s, _ in captured],
+            grad_post=[_np(z.grad if z.grad is not None else s.grad) for s, z in captured],
             grad_weights=grad_w,
             grad_biases=grad_b,
-            grad_input=x.grad.numpy(),
+            grad_input=_np(x.grad),
             weights=weights,
             biases=biases,
-            weights_after=[lin.weight.detach().numpy() for lin in net.layers],
-            biases_after=[lin.bias.detach().numpy() for lin in net.layers],
+            weights_after=[_np(lin.weight) for lin in net.layers],
+            biases_after=[_np(lin.bias) for lin in net.layers],
             probabilities=probabilities,
             state=state,
             optimizer_terms=self._adam_terms(inp.hyper) if self.shape.optimizer == "adam" and self.optimizer else None,
@@ -185,8 +185,8 @@ class Session:
             a = x.detach()
             for (s, z), lin in zip(captured, self.net.layers):
                 g = s.grad[n]
-                out.append({"weights": torch.outer(g, a[n]).numpy() if lin.weight.requires_grad else None,
-                            "biases": g.numpy() if lin.bias.requires_grad else None})
+                out.append({"weights": _np(torch.outer(g, a[n])) if lin.weight.requires_grad else None,
+                            "biases": _np(g) if lin.bias.requires_grad else None})
                 a = z.detach()
         return out
 
@@ -213,8 +213,8 @@ class Session:
                     entry[kind] = None
                     continue
                 t = float(st["step"])
-                entry[kind] = {"m_hat": (st["exp_avg"] / (1 - beta1**t)).numpy(),
-                               "v_hat": (st["exp_avg_sq"] / (1 - beta2**t)).numpy()}
+                entry[kind] = {"m_hat": _np(st["exp_avg"] / (1 - beta1**t)),
+                               "v_hat": _np(st["exp_avg_sq"] / (1 - beta2**t))}
             out.append(entry)
         return out
 
@@ -241,7 +241,12 @@ def _tensor(values: list, dtype: torch.dtype) -> torch.Tensor:
 
 
 def _np(t: torch.Tensor | None):
-    return None if t is None else t.numpy()
+    """A tensor's numbers as a float64 numpy array: a float32 value is written as the exact
+    float64 it equals (orjson would write float32's shortest repr, a different number)."""
+    if t is None:
+        return None
+    t = t.detach()
+    return t.numpy() if t.dtype == torch.float64 else t.double().numpy()
 
 
 _local = threading.local()
