@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import threading
 import webbrowser
@@ -15,6 +16,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--host", help="address to bind (default: BACKPROP_LAB_HOST or 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port to listen on (default: BACKPROP_LAB_PORT or 8000)")
     parser.add_argument("--no-browser", action="store_true", help="do not open a browser on the page")
+    parser.add_argument("--workers", type=int, help="worker processes (default: BACKPROP_LAB_WORKERS or 1); "
+                        "the API is stateless, so any worker answers any request")
     return parser.parse_args(argv)
 
 
@@ -27,6 +30,8 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         overrides["port"] = args.port
     if args.no_browser:
         overrides["open_browser"] = False
+    if args.workers is not None:
+        overrides["workers"] = args.workers
     return Settings(**overrides)
 
 
@@ -49,5 +54,12 @@ def main(argv: list[str] | None = None) -> None:
     url = f"http://{settings.host}:{settings.port}/"
     if settings.open_browser:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
-    print(f"Backprop Lab on {url}", flush=True)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+    print(f"Backprop Lab on {url}" + (f" ({settings.workers} workers)" if settings.workers > 1 else ""), flush=True)
+    if settings.workers == 1:
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+        return
+    # Worker processes build their own app from the environment: hand them these settings there.
+    for name, value in settings.model_dump().items():
+        os.environ[f"BACKPROP_LAB_{name.upper()}"] = str(value)
+    uvicorn.run("app.main:create_app", factory=True, workers=settings.workers, host=settings.host,
+                port=settings.port, log_level="warning")

@@ -241,7 +241,7 @@ class Explanation(BaseModel):
 
     key: str = Field(description="The structure's key (a step answer's explain_key).")
     symbols: dict[str, dict[str, Any]] = Field(description="Each element's symbol, by address without the sample.")
-    steps: list[ExplainStep]
+    steps: list[ExplainStep] = Field(description="The steps in the order the player shows them.")
 
 
 class PresetSummary(BaseModel):

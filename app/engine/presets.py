@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import torch
 
+from ..registry import OPTIMIZERS
 from .network import initial_parameters
 
 
@@ -104,4 +105,8 @@ def get_preset(preset_id: str) -> dict | None:
         for key, default in (("freeze_weights", False), ("freeze_biases", False), ("negative_slope", 0.01)):
             layer.setdefault(key, default)
     net.setdefault("seed", 0)
+    # Every hyper-parameter of the optimizer, defaults included: the page shows and edits them all.
+    opt = request["optimizer"]
+    for h in OPTIMIZERS[opt["name"]].hyper:
+        opt.setdefault(h.key, list(h.default) if isinstance(h.default, tuple) else h.default)
     return request

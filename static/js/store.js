@@ -164,7 +164,10 @@ export class Store extends EventTarget {
     this._edit(edit.setLoss(this.state.reg, this.state.request, loss), { structural: true, resetOptimizer: true });
   }
   setOptimizer(patch) {
-    const request = { ...this.state.request, optimizer: { ...this.state.request.optimizer, ...patch } };
+    const optimizer = { ...this.state.request.optimizer, ...patch };
+    // Every hyper-parameter the optimizer has, at its default unless set: the formulas show them all.
+    for (const hp of this.state.reg.optimizers.get(optimizer.name).hyper) optimizer[hp.key] ??= structuredClone(hp.default);
+    const request = { ...this.state.request, optimizer };
     this._edit(request, { structural: true, resetOptimizer: true });
   }
   addSample() {
