@@ -57,17 +57,23 @@ def page(browser, server):
 
 @pytest.fixture(scope="session")
 def api(server):
-    """POST /api/step and GET on the same server, as the page's oracle."""
+    """POST /api/step, /api/explain and GET on the same server, as the page's oracle."""
 
     class Api:
         def get(self, path):
             with urllib.request.urlopen(server.url + path) as r:
                 return json.load(r)
 
-        def step(self, body):
-            req = urllib.request.Request(server.url + "/api/step", data=json.dumps(body).encode(),
+        def post(self, path, body):
+            req = urllib.request.Request(server.url + path, data=json.dumps(body).encode(),
                                          headers={"content-type": "application/json"})
             with urllib.request.urlopen(req) as r:
                 return json.load(r)
+
+        def step(self, body):
+            return self.post("/api/step", body)
+
+        def explain(self, body):
+            return self.post("/api/explain", body)
 
     return Api()

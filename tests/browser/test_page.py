@@ -251,20 +251,25 @@ def test_a_batch_traces_the_chosen_sample_and_shows_its_share(page, api):
     page.locator('[data-trace-sample="1"]').check()
     idle(page)
     expect(page.locator('[data-node="L0N1"]')).to_have_attribute("data-value", "2")
-    step = next(s for s in expected["trace"] if s["kind"] == "grad_weight")
+    step = next(s for s in api.explain(body)["steps"] if s["kind"] == "grad_weight")
     page.locator("[data-step-slider]").fill(str(step["i"]))
     expect(page.locator("[data-batch-note]")).to_be_visible()
-    expect(page.locator("[data-batch-total]")).to_have_text(fmt(step["value"]))
+    # The step names its numbers by address: the batch total and this sample's share.
+    layer, row, col = map(int, step["value"].split(":")[1].split(","))
+    assert step["contribution"] == f"dLn/dW:{layer},{row},{col}"
+    total = expected["layers"][layer - 1]["grad_weights"][row][col]
+    share = expected["sample_grads"][layer - 1]["weights"][row][col]
+    expect(page.locator("[data-batch-total]")).to_have_text(fmt(page, total))
+    expect(page.locator("[data-batch-share]")).to_have_text(fmt(page, share))
+    expect(page.locator(f"{EXPLAIN} [data-line=value]")).to_have_text(re.compile(re.escape(fmt(page, share))))
     page.locator("[data-control=add-sample]").click()
     expect(page.locator("[data-sample-row]")).to_have_count(3)
     expect(page.locator("[data-testid=loss]")).to_contain_text("batch of 3")
 
 
-def fmt(v):
-    """The server's number format (app/engine/tokens.py)."""
-    from app.engine.tokens import fmt as server_fmt
-
-    return server_fmt(v)
+def fmt(page, v):
+    """A number as the page formats it (static/js/format.js, the one place numbers are formatted)."""
+    return page.evaluate("async (v) => (await import('./static/js/format.js')).fmt(v)", v)
 
 
 def test_building_the_network_recomputes_and_keeps_every_hook(page):
@@ -296,7 +301,7 @@ def test_building_the_network_recomputes_and_keeps_every_hook(page):
     expect(page.locator(EXPLAIN)).to_contain_text("Step 1 of")
     # The values table follows the diagram.
     page.locator("summary", has_text="All values").click()
-    expect(page.locator('[data-value-row="L3W0_0"] td').first).to_have_text(re.compile(r"^−?\d"))
+    expect(page.locator('[data-value-row="W:3,0,0"] td').first).to_have_text(re.compile(r"^−?\d"))
 
 
 def test_dragging_a_weight_scrubs_its_value(page):
@@ -311,3 +316,54 @@ def test_dragging_a_weight_scrubs_its_value(page):
     expect(page.locator('[data-edge="L2W0_0"]')).to_have_attribute("data-weight", "0.8")
     expect(page.locator("[data-editor]")).to_have_count(0)
     expect(page.locator("[data-testid=loss]")).not_to_contain_text("0.1276")
+
+
+def test_changing_a_value_does_not_fetch_the_explanation_again(page, api):
+    explains = []
+    page.on("request", lambda r: explains.append(r.url) if r.url.endswith("/api/explain") else None)
+    open_lecture(page)
+    assert len(explains) == 1, explains  # once for the lecture's structure
+    page.keyboard.press("ArrowRight")
+    edit(page, "L2W0_0", "0.5")
+    edit(page, "L0N1", "0.1")
+    idle(page)
+    expect(page.locator('[data-edge="L2W0_0"]')).to_have_attribute("data-weight", "0.5")
+    body = api.get("/api/presets/lecture")
+    body["network"]["layers"][1]["weights"][0][0] = 0.5
+    body["x"][0][1] = 0.1
+    expected = api.step(body)
+    expect(page.locator('[data-node="L2N0"]')).to_have_attribute("data-value", repr(expected["output"][0][0]))
+    expect(page.locator(EXPLAIN)).to_contain_text("Step 2 of 33")
+    assert len(explains) == 1, "a value edit fetched the explanation again"
+    # A structural edit (one more hidden unit) does fetch it, once.
+    page.keyboard.press("b")
+    page.get_by_role("button", name="Add a unit to Hidden 1").click()
+    idle(page)
+    expect(page.locator(EXPLAIN)).to_contain_text("Step 2 of 47")
+    assert len(explains) == 2, explains
+
+
+def test_every_value_the_explanation_shows_is_the_apis_number_at_its_address(page, api):
+    open_lecture(page)
+    body = api.get("/api/presets/lecture")
+    answer = api.step(body)
+    explanation = api.explain(body)
+    assert answer["explain_key"] == explanation["key"]
+    table = api.get("/api/registry")["quantities"]
+    for step in explanation["steps"]:
+        page.locator("[data-step-slider]").fill(str(step["i"]))
+        expect(page.locator(EXPLAIN)).to_contain_text(f"Step {step['i'] + 1} of 33")
+        value = resolve(table, {"request": body, "response": answer}, step["value"])
+        expect(page.locator(f"{EXPLAIN} [data-line=value]")).to_have_text(re.compile(re.escape(fmt(page, value))))
+
+
+def resolve(table, ctx, address):
+    """The number at an address, walking the served quantity table's path (independent of the page)."""
+    q, _, rest = address.partition(":")
+    spec = table[q]
+    values = dict(zip(spec["indices"], map(int, rest.split(","))) if rest else {})
+    node = ctx[spec["root"]]
+    for segment in spec["path"]:
+        key = re.sub(r"\{(\w+)(-1)?\}", lambda m: str(values[m.group(1)] - (1 if m.group(2) else 0)), segment)
+        node = node[int(key)] if key.isdigit() else node[key]
+    return node
