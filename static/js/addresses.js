@@ -86,12 +86,25 @@ export function makeAddresses(quantities) {
     return Array.isArray(node) || !Object.hasOwn(node, key) ? undefined : node[key];
   };
 
+  // Each address's root and keys, worked out once: a repaint looks up thousands of numbers.
+  const paths = new Map();
+  function walk(address) {
+    let found = paths.get(address);
+    if (found === undefined) {
+      const parsed = parse(address);
+      found = parsed ? { root: quantities[parsed.q].root, keys: keys(parsed) } : null;
+      if (paths.size > 200_000) paths.clear();
+      paths.set(address, found);
+    }
+    return found;
+  }
+
   /** The number at an address in {request, response} (a nested array when partial), or undefined. */
   function get(ctx, address) {
-    const parsed = parse(address);
-    if (!parsed) return undefined;
-    let node = ctx?.[quantities[parsed.q].root];
-    for (const key of keys(parsed)) node = step(node, key);
+    const found = walk(address);
+    if (!found) return undefined;
+    let node = ctx?.[found.root];
+    for (const key of found.keys) node = step(node, key);
     return typeof node === "string" && NON_FINITE.has(node) ? toNumber(node) : node ?? undefined;
   }
 
@@ -101,11 +114,18 @@ export function makeAddresses(quantities) {
     return parsed && { root: quantities[parsed.q].root, keys: keys(parsed) };
   }
 
+  const elements = new Map();
   /** The diagram element an address lives in ("L1N0"), or null. */
   function element(address) {
-    const parsed = parse(address);
-    const template = parsed && quantities[parsed.q].element;
-    return template ? fill(template, named(parsed)) : null;
+    let found = elements.get(address);
+    if (found === undefined) {
+      const parsed = parse(address);
+      const template = parsed && quantities[parsed.q].element;
+      found = template ? fill(template, named(parsed)) : null;
+      if (elements.size > 200_000) elements.clear();
+      elements.set(address, found);
+    }
+    return found;
   }
 
   // The request holds the network too: the weights the response serves under network.

@@ -1,5 +1,5 @@
-// Numbers exactly as the server's app/engine/tokens.py `fmt` writes them, so the page and
-// the API's plain-text formulas agree digit for digit. Pure: no DOM.
+// Every number the page shows is formatted here, and only here (the server sends numbers,
+// never text). Pure: no DOM.
 
 export const MINUS = "\u2212";
 
@@ -19,24 +19,13 @@ export function fmt(v) {
   const a = Math.abs(v);
   let text;
   if (a >= 1e-3 && a < 1e5) {
-    text = fixed4(v).replace(/0+$/, "");
+    text = v.toFixed(4).replace(/0+$/, "");
     if (text.endsWith(".")) text += "0";
   } else {
-    // Python writes 1.234e-05: sign always, at least two exponent digits.
+    // 1.234e-05: the exponent's sign always, at least two digits.
     text = v.toExponential(3).replace(/e([+-])(\d+)$/, (_, s, d) => `e${s}${d.padStart(2, "0")}`);
   }
   return text.replace(/-/g, MINUS);
-}
-
-// Python rounds an exact tie (e.g. 0.03125) to even; toFixed rounds it up. The exact
-// decimal expansion of a double ≥ 1e-3 has under 70 fractional digits, so ties are visible.
-function fixed4(v) {
-  const exactText = Math.abs(v).toFixed(70);
-  const [, frac] = exactText.split(".");
-  if (!/^50*$/.test(frac.slice(4))) return v.toFixed(4);
-  const down = (Math.sign(v) * Math.trunc(Math.abs(v) * 1e4)) / 1e4;
-  const last = Number(frac[3]);
-  return last % 2 === 0 ? down.toFixed(4) : v.toFixed(4);
 }
 
 /** A constant of a formula: whole numbers without ".0" (2, 1, 4), else like fmt. */

@@ -16,10 +16,10 @@ test("fmt keeps 4 decimals, strips trailing zeros but keeps one decimal", () => 
   assert.equal(fmt(-0.3340404365783096), "−0.334");
   assert.equal(fmt(0.001), "0.001");
   assert.equal(fmt(99999.5), "99999.5");
-  // An exact tie rounds to even, as Python does.
-  assert.equal(fmt(0.03125), "0.0312");
+  // An exact tie rounds as JavaScript's toFixed does (away from zero).
+  assert.equal(fmt(0.03125), "0.0313");
   assert.equal(fmt(0.03135), "0.0314");
-  assert.equal(fmt(-0.03125), "−0.0312");
+  assert.equal(fmt(-0.03125), "−0.0313");
   assert.equal(fmt(0.09375), "0.0938");
 });
 

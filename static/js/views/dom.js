@@ -23,10 +23,15 @@ export function h(tag, attrs = {}, ...kids) {
   return node;
 }
 
+/** Set (or remove, for null/undefined/false) attributes; unchanged ones are not touched. */
 export function setAttrs(node, attrs) {
   for (const [k, v] of Object.entries(attrs)) {
-    if (v === null || v === undefined || v === false) node.removeAttribute(k);
-    else node.setAttribute(k, v);
+    if (v === null || v === undefined || v === false) {
+      if (node.hasAttribute(k)) node.removeAttribute(k);
+    } else {
+      const text = String(v);
+      if (node.getAttribute(k) !== text) node.setAttribute(k, text);
+    }
   }
 }
 

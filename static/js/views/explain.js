@@ -28,7 +28,8 @@ export function mountExplain(root, store) {
   math.addEventListener("focusout", () => store.setHighlight(null));
 
   store.addEventListener("change", (e) => {
-    if (["highlight", "pending", "editing", "playing"].includes(e.detail.reason)) return;
+    // Every number here comes from the answer: an edit repaints when its answer arrives.
+    if (["highlight", "pending", "editing", "playing", "request"].includes(e.detail.reason)) return;
     const { response, step, reg } = store.state;
     const steps = store.steps;
     const st = response ? steps[step] : null;
@@ -36,16 +37,23 @@ export function mountExplain(root, store) {
       head.textContent = response ? "Nothing to show" : "Loading…";
       return;
     }
-    // Same step of the same answer: leave the DOM (and any focused token) alone.
+    // Same step of the same structure: leave the symbols (and any focused token) alone; a new
+    // answer replaces only the lines with numbers.
     const key = JSON.stringify([step, store.state.explanation.key]);
     if (key === shownKey && e.detail.reason !== "response") return;
-    shownKey = key;
     const value = (a) => store.value(a);
     const ctx = { value, element: (a) => store.element(a) };
-    head.textContent = `Step ${step + 1} of ${steps.length} · ${PHASE_NAMES[st.phase]}`;
-    root.dataset.phase = st.phase;
-    title.textContent = KIND_TITLES[st.kind] ?? st.kind;
-    math.replaceChildren(...formula(st, ctx));
+    const rows = formula(st, ctx, key === shownKey);
+    if (key === shownKey) {
+      for (const row of math.querySelectorAll("[data-line=numbers], [data-line=value]")) row.previousElementSibling.remove(), row.remove();
+      math.append(...rows);
+    } else {
+      head.textContent = `Step ${step + 1} of ${steps.length} · ${PHASE_NAMES[st.phase]}`;
+      root.dataset.phase = st.phase;
+      title.textContent = KIND_TITLES[st.kind] ?? st.kind;
+      math.replaceChildren(...rows);
+    }
+    shownKey = key;
     fit(math);
     const symbol = (s) => symbolText(s.lhs.find((t) => t.t === "sym") ?? { s: "" });
     text.textContent = sentence(st, { reg, value, fmt, symbol });
@@ -71,9 +79,10 @@ export function mountExplain(root, store) {
 }
 
 // lhs rel form₁ = form₂ = numbers = value: a grid whose left column holds the lhs or "=".
-function formula(st, ctx) {
+function formula(st, ctx, numbersOnly = false) {
   const rows = [];
   explanationLines(st, ctx.value).forEach((line, i) => {
+    if (numbersOnly && !line.numeric) return;
     const rel = { tag: "mo", text: line.rel };
     const left = mathRow(i === 0 ? [...tokensToNodes(st.lhs, false, false, ctx), rel] : [rel]);
     const terms = line.result ? [line.tokens] : splitTerms(line.tokens);
@@ -91,8 +100,10 @@ function fit(math) {
   math.style.fontSize = "";
   const min = document.documentElement.hasAttribute("data-presenting") ? 24 : 15;
   let size = parseFloat(getComputedStyle(math).fontSize);
-  while (math.scrollWidth > math.clientWidth + 1 && size > min) {
-    size = Math.max(min, size - 2);
+  // The formula's width scales with the font: one measurement gives the size that fits
+  // (each measurement is a layout, so no step-by-step search); a last check corrects rounding.
+  for (let tries = 0; tries < 3 && math.scrollWidth > math.clientWidth + 1 && size > min; tries++) {
+    size = Math.max(min, Math.floor(size * (math.clientWidth / math.scrollWidth)) - (tries ? 1 : 0));
     math.style.fontSize = `${size}px`;
   }
 }

@@ -10,6 +10,12 @@ import { pill, placePills, squeeze } from "./pills.js";
 
 // Every number painted is found by its address: the request's own values (what the user is
 // editing) through the request, the computed ones in the last answer.
+// What the player has reached depends on the steps and the position only: worked out once for both.
+function knownCached(b, steps, step, element) {
+  if (b.knownFor?.steps !== steps || b.knownFor.step !== step) b.knownFor = { steps, step, known: knownAt(steps, step, element) };
+  return b.knownFor.known;
+}
+
 export function paint(b, store) {
   const state = store.state;
   const { request, response, step, view, traceSample: s, reg } = state;
@@ -17,7 +23,7 @@ export function paint(b, store) {
   const steps = store.steps;
   const cur = response ? steps[step] ?? null : null;
   const element = (a) => store.element(a);
-  const known = response ? knownAt(steps, step, element) : null;
+  const known = response ? knownCached(b, steps, step, element) : null;
   const phase = cur?.phase ?? "forward";
   const show = showing(view, phase);
   const target = cur ? element(cur.target) : null;

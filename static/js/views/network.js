@@ -12,12 +12,13 @@ export function mountNetwork(root, store) {
   const el = svg("svg", { class: "diagram", role: "group", "aria-label": "Network diagram", "data-diagram": "" });
   root.append(el);
   let built = null;
+  let size = null; // from the ResizeObserver: asking the layout on every repaint forces a reflow
 
   function render(reason) {
     const { request, reg, explanation } = store.state;
     if (!request || !reg) return;
     if (reason === "highlight") return built && paintHighlight(built, store.state);
-    const rect = root.getBoundingClientRect();
+    const rect = size ?? root.getBoundingClientRect();
     const font = parseFloat(getComputedStyle(root).getPropertyValue("--diagram-font")) || 18;
     const shape = sizes(request);
     const key = JSON.stringify([shape, Math.round(rect.width), Math.round(rect.height), font, reg.classes(request.network.loss),
@@ -27,9 +28,12 @@ export function mountNetwork(root, store) {
   }
 
   store.addEventListener("change", (e) => {
-    if (e.detail.reason !== "editing" && e.detail.reason !== "playing") render(e.detail.reason);
+    if (!["editing", "playing", "pending"].includes(e.detail.reason)) render(e.detail.reason);
   });
-  new ResizeObserver(() => render("resize")).observe(root);
+  new ResizeObserver(([entry]) => {
+    size = { width: entry.contentRect.width, height: entry.contentRect.height };
+    render("resize");
+  }).observe(root);
   return { render };
 }
 

@@ -8,17 +8,21 @@ import { h } from "./dom.js";
 export function mountValues(root, store) {
   const table = h("table", { class: "values", "data-values-table": "" });
   root.append(table);
-  store.addEventListener("change", (e) => {
-    if (!["request", "response"].includes(e.detail.reason)) return;
-    const { request: req, response: res, traceSample: s, explanation } = store.state;
-    if (!req || !res || !explanation) return;
+  // Drawn while its <details> is open (a few hundred rows cost more than the whole diagram).
+  const folded = root.closest("details");
+  const render = () => {
+    const { response: res, traceSample: s, explanation } = store.state;
+    if (!res || !explanation || (folded && !folded.open)) return;
     table.replaceChildren(
       h("caption", { text: `All values, sample ${s + 1}${res.diverged ? " (diverged)" : ""}` }),
       h("thead", {}, h("tr", {}, ...["Quantity", "Value", "∂L/∂ (gradient)", "After update"].map((t) => h("th", { scope: "col", text: t })))),
       h("tbody", {}, ...rows(store, makeSymbols(explanation.symbols), s).map(([q, v, g, a, ref]) =>
         h("tr", { "data-value-row": ref }, h("th", { scope: "row", text: q }), ...[v, g, a].map((x) => h("td", { class: "num", text: x === undefined ? "" : fmt(x) }))))),
     );
-  });
+  };
+  folded?.addEventListener("toggle", render);
+  // The table shows the answer's numbers: it follows the answers, not the edits.
+  store.addEventListener("change", (e) => e.detail.reason === "response" && render());
 }
 
 // [symbol, value, gradient, after, address] per quantity: each row is found by its number's address.
