@@ -2,7 +2,7 @@
 // w_{0}^{\mathrm{out}} \cdot x_{0}, \frac{\partial L}{\partial \hat{y}}, \sqrt{\hat{v}}.
 // For "copy as LaTeX" and for reports. Pure: no DOM.
 
-import { fmt as defaultFmt, fmtConst } from "../format.js";
+import { renderLine } from "./line.js";
 
 const LETTERS = {
   α: "\\alpha", β: "\\beta", γ: "\\gamma", δ: "\\delta", ε: "\\varepsilon", η: "\\eta", θ: "\\theta",
@@ -14,7 +14,6 @@ const OPS = {
   "·": "\\cdot", "−": "-", "Σ": "\\sum", "←": "\\leftarrow", "≤": "\\le", "≥": "\\ge", "…": "\\ldots", "²": "^{2}",
 };
 const SPACED = new Set(["+", "−", "=", "←", "/", ">", "≤", "≥", "·"]);
-const OPENERS = new Set(["(", "[", "√", ","]);
 const HAT = "\u0302";
 
 // One letter or name: Greek to its command, a hat (m̂, ε̂) to \hat{…}, a prime (b′) to b', a word upright.
@@ -56,66 +55,19 @@ function numberLatex(text) {
   return plain.replace("∞", "\\infty");
 }
 
-// The index just past the operand starting at i: a bracketed group, a function and its group, or one token.
-function operandEnd(tokens, i) {
-  const t = tokens[i];
-  if (!t) return i;
-  if (t.t === "fn") return operandEnd(tokens, i + 1);
-  if (t.t !== "op" || (t.s !== "(" && t.s !== "[")) return i + 1;
-  let depth = 0;
-  for (let k = i; k < tokens.length; k++) {
-    const s = tokens[k].t === "op" ? tokens[k].s : null;
-    if (s === "(" || s === "[") depth++;
-    if (s === ")" || s === "]") depth--;
-    if (depth === 0) return k + 1;
-  }
-  return tokens.length;
-}
+const LATEX = {
+  spaced: SPACED,
+  op: (s) => OPS[s] ?? s,
+  number: numberLatex,
+  d: (t) => `\\frac{\\partial ${symbolLatex(t.of)}}{\\partial ${symbolLatex(t.wrt)}}`,
+  sym: symbolLatex,
+  other: (t) => (t.t === "fn" ? functionLatex(t.s) : t.t === "var" ? letter(t.s) : `\\text{${t.s}}`),
+  sqrt: (inner) => `\\sqrt{${inner}}`,
+  // A command followed by a letter needs a space: \sigma s, not \sigmas.
+  join: (out) => out.reduce((acc, piece) => (/\\[A-Za-z]+$/.test(acc) && /^[A-Za-z]/.test(piece) ? `${acc} ${piece}` : acc + piece), ""),
+};
 
 /** Tokens as LaTeX, in symbols or (numeric) with value(address) substituted; same options as text(). */
-export function latex(tokens, { numeric = false, value = () => undefined, fmt = defaultFmt } = {}) {
-  const options = { numeric, value, fmt };
-  const out = [];
-  let bare = true; // at the start, or right after an opener: a minus is unary, a negative bare
-  let wrap = false; // the last piece needs brackets before ^{2}
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
-    if (t.t === "op" && t.s === "√") {
-      const end = operandEnd(tokens, i + 1);
-      let inner = tokens.slice(i + 1, end);
-      // The radical groups by itself: √(a + b) → \sqrt{a + b}.
-      if (inner[0]?.s === "(" && operandEnd(inner, 0) === inner.length) inner = inner.slice(1, -1);
-      out.push(`\\sqrt{${latex(inner, options)}}`);
-      i = end - 1;
-      bare = wrap = false;
-      continue;
-    }
-    if (t.t === "op") {
-      if (t.s === "²" && wrap) out.push(`(${out.pop()})`);
-      const s = OPS[t.s] ?? t.s;
-      out.push(SPACED.has(t.s) && !(bare && t.s === "−") ? ` ${s} ` : t.s === "," ? ", " : s);
-      bare = OPENERS.has(t.s);
-      wrap = false;
-      continue;
-    }
-    const v = t.t === "num" ? t.v : numeric && (t.t === "sym" || t.t === "d") && t.a != null ? value(t.a) : undefined;
-    if (v !== undefined && v !== null) {
-      const negative = typeof v === "number" && v < 0;
-      const piece = numberLatex(t.t === "num" ? fmtConst(v) : fmt(v));
-      out.push(negative && !bare ? `(${piece})` : piece);
-      wrap = negative && bare;
-    } else if (t.t === "d") {
-      out.push(`\\frac{\\partial ${symbolLatex(t.of)}}{\\partial ${symbolLatex(t.wrt)}}`);
-      wrap = false;
-    } else if (t.t === "sym") {
-      out.push(symbolLatex(t));
-      wrap = t.sup != null;
-    } else {
-      out.push(t.t === "fn" ? functionLatex(t.s) : t.t === "var" ? letter(t.s) : `\\text{${t.s}}`);
-      wrap = false;
-    }
-    bare = false;
-  }
-  // A command followed by a letter needs a space: \sigma s, not \sigmas.
-  return out.reduce((acc, piece) => (/\\[A-Za-z]+$/.test(acc) && /^[A-Za-z]/.test(piece) ? `${acc} ${piece}` : acc + piece), "");
+export function latex(tokens, options = {}) {
+  return renderLine(tokens, LATEX, options);
 }

@@ -2,13 +2,11 @@
 // line with the numbers substituted, 0.6·0.4675 + 0.0. What the old server's tokens.text()
 // wrote, now on the page (copy buttons, titles, tests). Pure: no DOM.
 
-import { fmt as defaultFmt, fmtConst } from "../format.js";
+import { renderLine } from "./line.js";
 
 const SUB = charMap("0123456789,()+-", "₀₁₂₃₄₅₆₇₈₉‚₍₎₊₋");
 const SUP = charMap("0123456789,()+-out", "⁰¹²³⁴⁵⁶⁷⁸⁹˒⁽⁾⁺⁻ᵒᵘᵗ");
 const SPACED = new Set(["+", "−", "=", "←", "/", ">", "≤"]);
-// After these a minus is unary and a negative number needs no brackets.
-const OPENERS = new Set(["(", "[", "√", ","]);
 
 function charMap(from, to) {
   const map = new Map();
@@ -28,41 +26,21 @@ export function symbolText(sym) {
   return text;
 }
 
+const PLAIN = {
+  spaced: SPACED,
+  op: (s) => s,
+  number: (text) => text,
+  d: (t) => `∂${symbolText(t.of)}/∂${symbolText(t.wrt)}`,
+  sym: symbolText,
+  other: (t) => t.s,
+};
+
 /**
  * Tokens as one line of text, in symbols or (numeric) with value(address) substituted.
  *
  * A negative number after an operator is bracketed, 0.3·(−1.1); a leading minus stays unary.
  * A sym or d without an address (or whose value is absent) keeps its symbol.
  */
-export function text(tokens, { numeric = false, value = () => undefined, fmt = defaultFmt } = {}) {
-  const out = [];
-  let bare = true; // at the start, or right after an opener
-  let wrap = false; // the last piece needs brackets before a ² (z¹ squared is (z¹)², not z¹²)
-  for (const t of tokens) {
-    if (t.t === "op") {
-      if (t.s === "²" && wrap) out.push(`(${out.pop()})`);
-      out.push(SPACED.has(t.s) && !(bare && t.s === "−") ? ` ${t.s} ` : t.s === "," ? ", " : t.s);
-      bare = OPENERS.has(t.s);
-      wrap = false;
-      continue;
-    }
-    const v = t.t === "num" ? t.v : numeric && (t.t === "sym" || t.t === "d") && t.a != null ? value(t.a) : undefined;
-    if (v !== undefined && v !== null) {
-      const negative = typeof v === "number" && v < 0;
-      const piece = t.t === "num" ? fmtConst(v) : fmt(v);
-      out.push(negative && !bare ? `(${piece})` : piece);
-      wrap = negative && bare;
-    } else if (t.t === "d") {
-      out.push(`∂${symbolText(t.of)}/∂${symbolText(t.wrt)}`);
-      wrap = false;
-    } else if (t.t === "sym") {
-      out.push(symbolText(t));
-      wrap = t.sup != null;
-    } else {
-      out.push(t.s); // fn, var (a registry template's placeholder), text
-      wrap = false;
-    }
-    bare = false;
-  }
-  return out.join("");
+export function text(tokens, options = {}) {
+  return renderLine(tokens, PLAIN, options);
 }
