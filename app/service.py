@@ -14,7 +14,7 @@ from .config import Settings
 from .engine.errors import SpecError
 from .engine.explain import Layer, Structure, explain_json, explain_key
 from .engine.explain.context import Context
-from .engine.explain.forward import loss_pairs
+from .engine.explain.forward import MAX_LOSS_TERMS, loss_pairs
 from .engine.ops import hyper_of
 from .engine.session import Shape, StepInput, StepResult, run
 from .jsonsafe import finite_or_text
@@ -84,7 +84,7 @@ def compute(req: StepRequest) -> tuple[StepResult, str]:
     """The engine's step for a checked request, and the key of its explanation."""
     net = req.network
     st = structure(req)
-    pairs, count = loss_pairs(Context(st))
+    pairs, count = loss_pairs(Context(st)) if len(req.x) * net.layers[-1].units > MAX_LOSS_TERMS else ((), 0)
     shape = Shape(net.inputs, tuple((layer.units, layer.activation, layer.freeze_weights, layer.freeze_biases)
                                     for layer in net.layers), net.loss, req.optimizer.name, req.dtype)
     inp = StepInput(

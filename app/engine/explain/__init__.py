@@ -20,6 +20,7 @@ from .update import update_steps
 __all__ = ["Layer", "Structure", "explain", "explain_json", "explain_key"]
 
 
+@lru_cache(maxsize=1024)
 def explain_key(st: Structure) -> str:
     """A short stable name for the structure: the page refetches the explanation when it changes."""
     return hashlib.blake2b(repr(st).encode(), digest_size=8).hexdigest()
