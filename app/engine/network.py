@@ -17,6 +17,7 @@ class MLP(nn.Module):
         super().__init__()
         self.layers = nn.ModuleList(linears)
         self.activations = nn.ModuleList(activations)
+        self.pairs = list(zip(linears, activations))  # a plain list: ModuleList lookups cost per call
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         for linear, phi in zip(self.layers, self.activations):
@@ -27,7 +28,7 @@ class MLP(nn.Module):
         """The forward pass keeping (s, z) of every layer, with their gradients retained."""
         captured = []
         a = x
-        for linear, phi in zip(self.layers, self.activations):
+        for linear, phi in self.pairs:
             s = linear(a)
             s.retain_grad()
             z = phi(s)

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 from torch import nn
-from torch._utils import _flatten_dense_tensors
 
 from ..registry import LOSSES
 from .graph import autograd_graph
@@ -82,17 +81,28 @@ class StepResult:
 
 
 class Session:
-    """The modules of one network structure, stepped again and again with new numbers."""
+    """The modules of one network structure, stepped again and again with new numbers.
+
+    The parameters, layers and activations are also kept in plain lists: a step reads them
+    dozens of times, and nn.Module's attribute lookup would cost more than the lecture's
+    forward pass.
+    """
 
     def __init__(self, shape: Shape) -> None:
         self.shape = shape
-        dtype = DTYPES[shape.dtype]
+        self.dtype = DTYPES[shape.dtype]
+        self.float64 = self.dtype == torch.float64
+        self.classes = LOSSES[shape.loss].targets == "classes"
         linears = []
         for fan_in, (units, _, freeze_w, freeze_b) in zip(shape.fan_ins(), shape.layers):
-            w = nn.Parameter(torch.empty(units, fan_in, dtype=dtype), requires_grad=not freeze_w)
-            b = nn.Parameter(torch.empty(units, dtype=dtype), requires_grad=not freeze_b)
+            w = nn.Parameter(torch.empty(units, fan_in, dtype=self.dtype), requires_grad=not freeze_w)
+            b = nn.Parameter(torch.empty(units, dtype=self.dtype), requires_grad=not freeze_b)
             linears.append(linear(w, b))
         self.net = MLP(linears, [make_activation(act, 0.01) for _, act, *_ in shape.layers])
+        self.linears = linears
+        self.weights = [lin.weight for lin in linears]
+        self.biases = [lin.bias for lin in linears]
+        self.slopes = [(k, phi) for k, phi in enumerate(self.net.activations) if hasattr(phi, "negative_slope")]
         self.named = dict(self.net.named_parameters())
         self.names = {id(p): n for n, p in self.named.items()}
         self.trainable = [p for p in self.named.values() if p.requires_grad]
@@ -102,19 +112,18 @@ class Session:
         self.graphs: dict[int, dict] = {}
 
     def _load(self, inp: StepInput) -> None:
-        dtype = DTYPES[self.shape.dtype]
-        needs_init = any(w is None for w in inp.weights) or any(b is None for b in inp.biases)
-        initial = initial_parameters(self.shape.fan_ins(), [u for u, *_ in self.shape.layers], inp.seed) \
-            if needs_init else None
-        for k, lin in enumerate(self.net.layers):
-            w, b = inp.weights[k], inp.biases[k]
-            lin.weight.data = _tensor(w, dtype) if w is not None else initial[k][0].to(dtype)
-            lin.bias.data = _tensor(b, dtype) if b is not None else initial[k][1].to(dtype)
-            lin.weight.grad = None
-            lin.bias.grad = None
-        for phi, slope in zip(self.net.activations, inp.slopes):
-            if hasattr(phi, "negative_slope"):
-                phi.negative_slope = slope
+        dtype = self.dtype
+        initial = None
+        if any(w is None for w in inp.weights) or any(b is None for b in inp.biases):
+            initial = initial_parameters(self.shape.fan_ins(), [u for u, *_ in self.shape.layers], inp.seed)
+        for k, (w, b) in enumerate(zip(self.weights, self.biases)):
+            given_w, given_b = inp.weights[k], inp.biases[k]
+            w.data = _tensor(given_w, dtype) if given_w is not None else initial[k][0].to(dtype)
+            b.data = _tensor(given_b, dtype) if given_b is not None else initial[k][1].to(dtype)
+            w.grad = None
+            b.grad = None
+        for k, phi in self.slopes:
+            phi.negative_slope = inp.slopes[k]
         if not self.trainable:
             return
         if self.optimizer is None:
@@ -124,58 +133,62 @@ class Session:
             self.optimizer.state.clear()
         load_state(inp.state, self.shape.optimizer, self.optimizer, self.named)
 
+    def _before(self, given: list, params: list) -> list:
+        """The parameters' values before the step: the request's own lists when they are exactly
+        the tensor's numbers (float64), else a copy (the step writes the parameters in place)."""
+        return [g if g is not None and self.float64 else _np(p.detach().clone()) for g, p in zip(given, params)]
+
     def step(self, inp: StepInput) -> StepResult:
         """Forward, loss, backward and the optimizer's step, every intermediate number read out."""
         self._load(inp)
-        dtype = DTYPES[self.shape.dtype]
-        classes = LOSSES[self.shape.loss].targets == "classes"
+        dtype = self.dtype
         x = _tensor(inp.x, dtype).requires_grad_()
-        y = torch.tensor(inp.y, dtype=torch.long) if classes else _tensor(inp.y, dtype)
+        y = torch.tensor(inp.y, dtype=torch.long) if self.classes else _tensor(inp.y, dtype)
         captured = self.net.forward_captured(x)
         output = captured[-1][1]
         nan_out = self.shape.loss == "bce" and bool(torch.isnan(output).any())
         # BCELoss refuses NaN input with an error: carry the NaN of a diverged net into L instead.
         loss = output.sum() * float("nan") if nan_out else self.loss_fn(output, y)
         loss.backward()
-        net = self.net
-        # The step writes the parameters in place: keep copies of the values it started from.
-        weights = [_np(lin.weight.detach().clone()) for lin in net.layers]
-        biases = [_np(lin.bias.detach().clone()) for lin in net.layers]
-        grad_w = [_np(lin.weight.grad) for lin in net.layers]
-        grad_b = [_np(lin.bias.grad) for lin in net.layers]
+        weights = self._before(inp.weights, self.weights)
+        biases = self._before(inp.biases, self.biases)
+        grad_w = [_np(w.grad) for w in self.weights]
+        grad_b = [_np(b.grad) for b in self.biases]
         graph = self.graphs.get(len(inp.x)) if not nan_out else None
         if graph is None:
-            graph = autograd_graph(loss, self.named, x, len(net.layers), self.shape.layers[-1][0])
+            graph = autograd_graph(loss, self.named, x, len(self.linears), self.shape.layers[-1][0])
             if not nan_out:
                 self.graphs[len(inp.x)] = graph
         sample_grads = self._sample_grads(captured, x, inp.sample) if len(inp.x) > 1 else None
         loss_rest = self._loss_rest(output, y, inp.shown_terms) if inp.shown_terms is not None and not nan_out else None
         if self.optimizer is not None:
             self.optimizer.step()
-        probabilities = _np(torch.softmax(output.detach(), dim=1)) if classes else None
-        state = dump_state(self.shape.optimizer, self.optimizer, self.names) if self.optimizer else None
+        pre = [_np(s) for s, _ in captured]
+        post = [_np(z) for _, z in captured]
+        grad_pre = [_np(s.grad) for s, _ in captured]
+        grad_post = [_np(z.grad) if z.grad is not None else g for (_, z), g in zip(captured, grad_pre)]
         result = StepResult(
             loss=loss.item(),
-            pre=[_np(s) for s, _ in captured],
-            post=[_np(z) for _, z in captured],
-            grad_pre=[_np(s.grad) for s, _ in captured],
-            grad_post=[_np(z.grad if z.grad is not None else s.grad) for s, z in captured],
+            pre=pre,
+            post=post,
+            grad_pre=grad_pre,
+            grad_post=grad_post,
             grad_weights=grad_w,
             grad_biases=grad_b,
             grad_input=_np(x.grad),
             weights=weights,
             biases=biases,
-            weights_after=[_np(lin.weight) for lin in net.layers],
-            biases_after=[_np(lin.bias) for lin in net.layers],
-            probabilities=probabilities,
-            state=state,
+            weights_after=[_np(w) for w in self.weights],
+            biases_after=[_np(b) for b in self.biases],
+            probabilities=_np(torch.softmax(output.detach(), dim=1)) if self.classes else None,
+            state=dump_state(self.shape.optimizer, self.optimizer, self.names) if self.optimizer else None,
             optimizer_terms=self._adam_terms(inp.hyper) if self.shape.optimizer == "adam" and self.optimizer else None,
             sample_grads=sample_grads,
             loss_rest=loss_rest,
             graph=graph,
             diverged=False,
         )
-        result.diverged = not self._finite(loss, x, captured)
+        result.diverged = not _finite(result)
         return result
 
     def _sample_grads(self, captured, x: torch.Tensor, n: int) -> list[dict]:
@@ -183,10 +196,10 @@ class Session:
         out = []
         with torch.no_grad():
             a = x.detach()
-            for (s, z), lin in zip(captured, self.net.layers):
+            for (s, z), w, b in zip(captured, self.weights, self.biases):
                 g = s.grad[n]
-                out.append({"weights": _np(torch.outer(g, a[n])) if lin.weight.requires_grad else None,
-                            "biases": _np(g) if lin.bias.requires_grad else None})
+                out.append({"weights": _np(torch.outer(g, a[n])) if w.requires_grad else None,
+                            "biases": _np(g) if b.requires_grad else None})
                 a = z.detach()
         return out
 
@@ -205,9 +218,9 @@ class Session:
         """m̂ = m/(1 − β₁ᵗ) and v̂ = v/(1 − β₂ᵗ) of every element, from the state torch wrote."""
         beta1, beta2 = hyper["betas"]
         out = []
-        for lin in self.net.layers:
+        for w, b in zip(self.weights, self.biases):
             entry = {}
-            for kind, p in (("weight", lin.weight), ("bias", lin.bias)):
+            for kind, p in (("weight", w), ("bias", b)):
                 st = self.optimizer.state.get(p)
                 if not st:
                     entry[kind] = None
@@ -218,21 +231,34 @@ class Session:
             out.append(entry)
         return out
 
-    def _finite(self, loss: torch.Tensor, x: torch.Tensor, captured) -> bool:
-        """Is every number of the step finite? orjson would write a stray inf as null."""
-        checked = [loss.detach(), x.grad]
-        for p in self.named.values():
-            checked.append(p.detach())
-            if p.grad is not None:
-                checked.append(p.grad)
-        for s, z in captured:
-            checked += [s.detach(), s.grad]
-            if z is not s:
-                checked += [z.detach(), z.grad]
-        if self.optimizer is not None:  # Adam's step count is a float32 scalar: always finite
-            checked += [v for st in self.optimizer.state.values() for v in st.values()
-                        if isinstance(v, torch.Tensor) and v.dim() > 0]
-        return bool(torch.isfinite(_flatten_dense_tensors([t for t in checked if t is not None])).all())
+
+def _arrays(value):
+    """Every numpy array (and float) in nested lists and dicts."""
+    if isinstance(value, np.ndarray):
+        yield value
+    elif isinstance(value, float):
+        yield np.asarray([value])
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _arrays(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _arrays(v)
+
+
+def _finite(r: StepResult) -> bool:
+    """Is every number of the step finite? orjson would write a stray inf as null.
+
+    Checked on the arrays the answer carries (the request's own numbers were checked finite).
+    """
+    arrays = [np.asarray([r.loss]), *r.pre, *r.post, *r.grad_pre, *r.grad_post, r.grad_input,
+              *r.weights_after, *r.biases_after]
+    arrays += [a for a in (*r.grad_weights, *r.grad_biases) if a is not None]
+    arrays += [a for a in (*r.weights, *r.biases) if isinstance(a, np.ndarray)]
+    for extra in (r.state, r.sample_grads, r.optimizer_terms, r.probabilities, r.loss_rest):
+        if extra is not None:
+            arrays += list(_arrays(extra))
+    return bool(np.isfinite(np.concatenate([a.ravel() for a in arrays])).all())
 
 
 def _tensor(values: list, dtype: torch.dtype) -> torch.Tensor:
