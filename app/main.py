@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import threading
 from contextlib import asynccontextmanager
 
 from concurrent.futures import ThreadPoolExecutor
@@ -21,7 +22,7 @@ from .main_paths import resource_dir
 from .routes import api, pages
 
 
-def _warm_up(settings: Settings) -> None:
+def _warm_up(settings: Settings, barrier: threading.Barrier | None = None) -> None:
     """One step and one explanation of the lecture net: torch's first step takes seconds."""
     import orjson
 
@@ -31,6 +32,8 @@ def _warm_up(settings: Settings) -> None:
     body = orjson.dumps(get_preset("lecture"))
     step_bytes(body, settings)
     explain_bytes(body, settings)
+    if barrier is not None:
+        barrier.wait(timeout=120)
 
 
 def _engine_thread_init(threads: int) -> None:
@@ -62,9 +65,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = ThreadPoolExecutor(settings.engine_threads, thread_name_prefix="engine",
                                               initializer=_engine_thread_init, initargs=(settings.torch_threads,))
         _warm_up(settings)
-        # and on every engine thread, so none of them pays torch's first-use cost in a request
-        for _ in range(settings.engine_threads):
-            app.state.engine.submit(_warm_up, settings).result()
+        # and on every engine thread, so none of them pays torch's first-use cost in a request:
+        # each warm-up waits for the others, so the pool must give each one its own thread.
+        barrier = threading.Barrier(settings.engine_threads)
+        for future in [app.state.engine.submit(_warm_up, settings, barrier) for _ in range(settings.engine_threads)]:
+            future.result()
         # A step allocates thousands of small dicts; with the default thresholds a full
         # collection of the whole heap runs every few requests (measured: ~20 ms pauses).
         gc.collect()

@@ -196,6 +196,9 @@ class StepResponse(BaseModel):
         description="The same network after the optimizer step (non-finite weights, when the step "
         "diverged, come as strings and are refused if sent back)."
     )
+    optimizer: OptimizerSpec = Field(
+        description="The optimizer that took the step, every hyper-parameter filled in (defaults included)."
+    )
     optimizer_state: dict[str, Any] | None = Field(
         description="Opaque optimizer state: send it back with the next request."
     )

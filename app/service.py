@@ -80,8 +80,8 @@ def _network(net: NetworkSpec, weights: list, biases: list) -> dict:
     }
 
 
-def compute(req: StepRequest) -> tuple[StepResult, str]:
-    """The engine's step for a checked request, and the key of its explanation."""
+def compute(req: StepRequest, threads: int = 1) -> tuple[StepResult, str]:
+    """The engine's step for a checked request (torch on `threads` threads), and the key of its explanation."""
     net = req.network
     st = structure(req)
     pairs, count = loss_pairs(Context(st)) if len(req.x) * net.layers[-1].units > MAX_LOSS_TERMS else ((), 0)
@@ -94,7 +94,7 @@ def compute(req: StepRequest) -> tuple[StepResult, str]:
         shown_terms=pairs if len(pairs) < count else None,
     )
     try:
-        return run(inp), explain_key(st)
+        return run(inp, threads), explain_key(st)
     except SpecError as exc:
         raise RequestInvalid([{"type": "value_error", "loc": ("body", *exc.loc), "msg": exc.msg, "input": None}]) \
             from None
@@ -112,6 +112,7 @@ def answer(req: StepRequest, result: StepResult, key: str) -> dict:
         "grad_input": r.grad_input,
         "network": _network(req.network, r.weights, r.biases),
         "network_after": _network(req.network, r.weights_after, r.biases_after),
+        "optimizer": req.optimizer.model_dump(),
         "optimizer_state": r.state,
         "autograd": r.graph,
         "trace_sample": req.trace_sample,
@@ -144,7 +145,7 @@ def encode(content: dict) -> bytes:
 def step_bytes(body: bytes, settings: Settings) -> bytes:
     """POST /api/step: the request's bytes in, the answer's JSON bytes out (RequestInvalid if it cannot be computed)."""
     req = parse(body, settings)
-    result, key = compute(req)
+    result, key = compute(req, settings.torch_threads)
     return encode(answer(req, result, key))
 
 

@@ -1,7 +1,9 @@
-"""Shared test helpers: random networks, a plain-torch oracle, finite differences.
+"""Shared test helpers: random networks, a plain-torch oracle, finite differences, addresses.
 
 The oracle is written independently of app/engine: torch.nn.functional activations and
 losses on tensors built here, so a bug in the engine's registry or capture shows up.
+`Addresses` reads numbers by address with the quantity table the server serves, written
+here again rather than imported, so a wrong table or a wrong answer shows up too.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from fastapi.testclient import TestClient
 from app.config import Settings
 from app.main import create_app
 
-ACTIVATIONS = ["identity", "relu", "leaky_relu", "sigmoid", "tanh", "softmax"]
+# Written by hand, not read from the registry: test_registry.py asserts they equal its ids, so an
+# operation added there without a reference implementation here fails.
+ACTIVATIONS = ["identity", "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "gelu", "silu"]
 LOSSES = ["mse", "sse", "bce", "cross_entropy"]
 NON_FINITE = {"NaN", "Infinity", "-Infinity"}
 
@@ -31,6 +35,34 @@ def output_activation(hidden: str, loss: str) -> str:
     if loss == "cross_entropy":
         return "identity"
     return hidden
+
+
+def normal_cdf(v: float) -> float:
+    """Φ(v), the standard normal CDF, from math.erf (not torch's)."""
+    return 0.5 * (1.0 + math.erf(v / math.sqrt(2.0)))
+
+
+def normal_pdf(v: float) -> float:
+    """Φ′(v), the standard normal density."""
+    return math.exp(-0.5 * v * v) / math.sqrt(2.0 * math.pi)
+
+
+def _elementwise(fn, s: torch.Tensor) -> torch.Tensor:
+    return torch.tensor([fn(v) for v in s.detach().reshape(-1).tolist()], dtype=s.dtype).reshape(s.shape)
+
+
+class _Gelu(torch.autograd.Function):
+    """Exact GELU, s·Φ(s) (torch's default approximate='none'), its derivative written by hand."""
+
+    @staticmethod
+    def forward(ctx, s):
+        ctx.save_for_backward(s)
+        return s * _elementwise(normal_cdf, s)
+
+    @staticmethod
+    def backward(ctx, g):
+        (s,) = ctx.saved_tensors
+        return g * (_elementwise(normal_cdf, s) + s * _elementwise(normal_pdf, s))
 
 
 def _phi(name: str, s: torch.Tensor, slope: float) -> torch.Tensor:
@@ -47,6 +79,10 @@ def _phi(name: str, s: torch.Tensor, slope: float) -> torch.Tensor:
     if name == "softmax":
         e = torch.exp(s - s.max(dim=1, keepdim=True).values)
         return e / e.sum(dim=1, keepdim=True)
+    if name == "gelu":
+        return _Gelu.apply(s)
+    if name == "silu":
+        return s / (1 + torch.exp(-s))
     raise KeyError(name)
 
 
@@ -220,7 +256,149 @@ def step(client, req: dict, status: int = 200) -> dict:
     return strict_json(r.content)
 
 
-REF = re.compile(r"^(?:L(\d+)N(\d+)|L(\d+)W(\d+)_(\d+)|L(\d+)B(\d+)|Y(\d+)|loss)$")
+def explain(client, req: dict, status: int = 200) -> dict:
+    """POST /api/explain, assert the status, and return the parsed body (strict JSON)."""
+    r = client.post("/api/explain", json=req)
+    assert r.status_code == status, r.text[:2000]
+    return strict_json(r.content)
+
+
+# ---- addresses ------------------------------------------------------------------------------
+
+MISSING = type("Missing", (), {"__repr__": lambda self: "MISSING"})()  # a lookup that finds nothing
+_SLOT = re.compile(r"\{(\w+)(?:([+-])(\d+))?\}")
+
+
+class Addresses:
+    """Numbers by address ("W:2,0,1", "L") in {request, response}, from the served quantity table.
+
+    A path segment is a literal key, or a template whose {name} / {name-1} parts take the
+    index values; a segment that is then all digits indexes a list. Fewer indices than the
+    quantity has: the sub-array. Nothing there: MISSING.
+    """
+
+    def __init__(self, quantities: dict) -> None:
+        self.quantities = quantities
+
+    def parse(self, address: str) -> tuple[str, dict[str, int]]:
+        """(quantity, {index name: value}); AssertionError when the address is malformed or unknown."""
+        assert isinstance(address, str), address
+        q, colon, rest = address.partition(":")
+        assert q in self.quantities, f"unknown quantity in {address!r}"
+        names = self.quantities[q]["indices"]
+        values = rest.split(",") if colon else []
+        assert all(v.isdigit() for v in values) and len(values) <= len(names), f"malformed address {address!r}"
+        return q, dict(zip(names, map(int, values)))
+
+    @staticmethod
+    def _fill(template: str, index: dict[str, int]) -> str | None:
+        missing = False
+
+        def one(m):
+            nonlocal missing
+            name, sign, k = m.groups()
+            if name not in index:
+                missing = True
+                return ""
+            shift = 0 if k is None else (int(k) if sign == "+" else -int(k))
+            return str(index[name] + shift)
+
+        text = _SLOT.sub(one, template)
+        return None if missing else text
+
+    def get(self, ctx: dict, address: str):
+        """The value at an address (a number, a name of a non-finite number, or a nested list), or MISSING."""
+        q, index = self.parse(address)
+        spec = self.quantities[q]
+        node = ctx[spec["root"]]
+        for segment in spec["path"]:
+            key = self._fill(segment, index)
+            if key is None:
+                break  # a partial address: the sub-array
+            if key.isdigit():
+                if not isinstance(node, list) or int(key) >= len(node):
+                    return MISSING
+                node = node[int(key)]
+            else:
+                if not isinstance(node, dict) or key not in node:
+                    return MISSING
+                node = node[key]
+        return node
+
+    def number(self, ctx: dict, address: str) -> float:
+        """The number at an address as a float (NaN and ±∞ from their names); AssertionError if it is none."""
+        v = self.get(ctx, address)
+        if isinstance(v, str) and v in NON_FINITE:
+            return float(v.replace("Infinity", "inf"))
+        assert isinstance(v, (int, float)) and not isinstance(v, bool), f"{address} gives {v!r}, not a number"
+        return float(v)
+
+    def element(self, address: str) -> str | None:
+        """The diagram element the address lives in ("L1W0_2"), or None."""
+        q, index = self.parse(address)
+        template = self.quantities[q]["element"]
+        return None if template is None else self._fill(template, index)
+
+
+def with_defaults(client, optimizer: dict) -> dict:
+    """The optimizer with every hyper-parameter the registry lists, at its default unless set, as the
+    page sends it: `lr`, `eps`… are read from the request, so a request that omits them has no number there."""
+    entries = {o["id"]: o for o in client.get("/api/registry").json()["optimizers"]}
+    out = dict(optimizer)
+    for h in entries[out.get("name", "sgd")]["hyper"]:
+        out.setdefault(h["key"], h["default"])
+    return out
+
+
+def served_addresses(client) -> Addresses:
+    """The resolver for the quantity table GET /api/registry serves."""
+    r = client.get("/api/registry")
+    assert r.status_code == 200
+    return Addresses(r.json()["quantities"])
+
+
+def tokens_of(tokens: list[dict]):
+    """Every token of a list, a derivative's inner symbols included."""
+    pending = list(tokens)
+    while pending:
+        t = pending.pop(0)
+        yield t
+        pending += [inner for inner in (t.get("of"), t.get("wrt")) if inner]
+
+
+def step_addresses(s: dict) -> list[str]:
+    """Every address an explanation step names: target, refs, value, contribution, tokens' a and at,
+    and the string values of words.args."""
+    out = [s["target"], *s["refs"], s["value"]]
+    if s["contribution"] is not None:
+        out.append(s["contribution"])
+    for t in tokens_of(s["lhs"] + [t for form in s["forms"] for t in form]):
+        out += [t[key] for key in ("a", "at") if key in t]
+    out += [v for v in s["words"]["args"].values() if isinstance(v, str)]
+    return out
+
+
+# A diagram element: a neuron, a weight, a bias, a target, the loss.
+ELEMENT = re.compile(r"^(?:L(\d+)N(\d+)|L(\d+)W(\d+)_(\d+)|L(\d+)B(\d+)|Y(\d+)|loss)$")
+
+
+def element_exists(element: str, net: dict) -> bool:
+    """Does the network's diagram have this element?"""
+    m = ELEMENT.match(element)
+    if not m:
+        return False
+    widths = [net["inputs"]] + [layer["units"] for layer in net["layers"]]
+    L = len(net["layers"])
+    nl, ni, wl, wr, wc, bl, bi, yk = m.groups()
+    if nl is not None:
+        return int(nl) <= L and int(ni) < widths[int(nl)]
+    if wl is not None:
+        return 1 <= int(wl) <= L and int(wr) < widths[int(wl)] and int(wc) < widths[int(wl) - 1]
+    if bl is not None:
+        return 1 <= int(bl) <= L and int(bi) < widths[int(bl)]
+    if yk is not None:
+        return int(yk) < widths[-1]
+    return element == "loss"
 
 
 @contextmanager

@@ -35,6 +35,20 @@ def test_the_same_request_twice_gives_byte_identical_responses(client, lecture):
         assert first.content == second.content
 
 
+def test_the_same_structure_twice_gives_a_byte_identical_explanation(client, lecture):
+    for req in (REQUEST, lecture, dict(REQUEST, trace_sample=1)):
+        first = client.post("/api/explain", json=req)
+        second = client.post("/api/explain", json=req)
+        assert first.status_code == 200
+        assert first.content == second.content
+    # the cache is not what makes them equal: derived again, it is the same bytes
+    from app.engine.explain import explain_json
+
+    cached = client.post("/api/explain", json=REQUEST).content
+    explain_json.cache_clear()
+    assert client.post("/api/explain", json=REQUEST).content == cached
+
+
 def test_omitted_weights_are_torch_manual_seed_then_nn_linear_in_order(client):
     res = step(client, REQUEST)
     expected = _torch_layers(42, SIZES)

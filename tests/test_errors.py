@@ -9,7 +9,8 @@ import threading
 
 import pytest
 
-from helpers import app_client, is_non_finite, step, strict_json
+from helpers import (app_client, explain, is_non_finite, served_addresses, step, step_addresses, strict_json,
+                     with_defaults)
 
 from app.bodylimit import BodyLimitMiddleware
 
@@ -302,9 +303,14 @@ def _numbers(res: dict) -> list:
         else:
             out.append(v)
 
-    walk([res["loss"], res["output"], res["layers"], res["grad_input"]])
+    walk([res["loss"], res["output"], res["layers"], res["grad_input"], res["probabilities"] or []])
     walk([[layer["weights"], layer["biases"]] for layer in res["network_after"]["layers"]])
     walk((res["optimizer_state"] or {}).get("params", {}))
+    # the numbers the explanation names beyond API v1: shares, Adam's m̂ and v̂, the loss's other terms
+    walk([share for share in res["sample_grads"] or [] if share is not None])
+    walk([terms for terms in res["optimizer_terms"] or [] if terms is not None])
+    if res["loss_rest"] is not None:
+        out.append(res["loss_rest"])
     return out
 
 
@@ -315,7 +321,8 @@ def _numbers(res: dict) -> list:
     ({"name": "sgd", "lr": 0.5}, 1e200),
 ])
 def test_a_diverging_network_is_always_200_valid_json_and_flagged(client, lecture, opt, weight):
-    req = _with(lecture, "optimizer", opt)
+    addresses = served_addresses(client)
+    req = _with(lecture, "optimizer", with_defaults(client, opt))
     if weight is not None:
         req = _with(req, "network.layers.1.weights", [[weight, weight]])
     flagged = False
@@ -326,6 +333,10 @@ def test_a_diverging_network_is_always_200_valid_json_and_flagged(client, lectur
         numbers = _numbers(res)
         assert all(isinstance(v, float) or is_non_finite(v) for v in numbers), "every number is a float or its name"
         assert res["diverged"] is any(is_non_finite(v) for v in numbers)
+        ctx = {"request": req, "response": res}
+        for s in explain(client, req)["steps"]:  # every number the player shows is there, or its name
+            for a in step_addresses(s):
+                addresses.number(ctx, a)
         if res["diverged"]:
             flagged = True
             break
@@ -383,3 +394,29 @@ def test_a_diverged_response_conforms_to_the_documented_response_schema(client, 
     res = step(client, _with(lecture, "network.layers.1.weights", [[1e200, 1e200]]))
     assert res["diverged"] is True
     StepResponse.model_validate(res)
+
+
+def test_an_overflowing_adam_v_hat_is_flagged_and_written_as_its_name_never_null(client):
+    # ∂L/∂β = 2.6e154: v = (1 − β₂)·g² = 6.8e305 is finite, v̂ = g² = 6.8e308 is not; torch's own step is
+    # finite, so only the v̂ the answer adds for the explanation overflows (orjson would write it as null)
+    req = {"network": {"inputs": 1, "loss": "sse", "layers": [
+        {"units": 1, "activation": "identity", "weights": [[0.0]], "biases": [1.3e154], "negative_slope": 0.01}]},
+        "x": [[1.0]], "y": [[0.0]], "optimizer": with_defaults(client, {"name": "adam", "lr": 0.1})}
+    res = step(client, req)
+    assert res["optimizer_state"]["params"]["layers.0.bias"]["exp_avg_sq"][0] < 1.8e308
+    v_hat = served_addresses(client).get({"request": req, "response": res}, "vhat.b:1,0")
+    assert v_hat == "Infinity"
+    assert res["diverged"] is True
+
+
+def test_a_nan_loss_names_its_other_terms_as_nan_not_null(client):
+    # nine terms (3 samples × 3 outputs): the formula writes the traced sample's three and Lrest for the rest
+    req = {"network": {"inputs": 2, "loss": "bce", "layers": [
+        {"units": 3, "activation": "sigmoid", "weights": [[1e300, 1e300]] * 3, "biases": [0.0] * 3,
+         "negative_slope": 0.01}]},
+        "x": [[1e300, -1e300]] * 3, "y": [[0.0] * 3] * 3, "optimizer": {"name": "sgd", "lr": 0.1}}
+    res = step(client, req)
+    assert res["diverged"] is True and res["loss"] == "NaN"
+    loss = next(s for s in explain(client, req)["steps"] if s["kind"] == "loss")
+    assert "Lrest" in loss["refs"]
+    assert is_non_finite(served_addresses(client).get({"request": req, "response": res}, "Lrest"))

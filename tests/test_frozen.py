@@ -1,10 +1,13 @@
-"""Frozen parameters (requires_grad=False): no gradient, never moved, no update step."""
+"""Frozen parameters (requires_grad=False): no gradient, never moved, no gradient or update step."""
 
 from __future__ import annotations
 
+import math
+from collections import Counter
+
 import pytest
 
-from helpers import step
+from helpers import explain, served_addresses, step, with_defaults
 
 NETWORK = {
     "inputs": 2,
@@ -43,7 +46,8 @@ def _frozen(freeze: dict[int, tuple[bool, bool]]) -> dict:
 ])
 def test_frozen_parameters_get_no_gradient_and_keep_their_value_over_three_steps(client, opt, freeze):
     network = _frozen(freeze)
-    req = {"network": network, "x": X, "y": Y, "optimizer": opt}
+    addresses = served_addresses(client)
+    req = {"network": network, "x": X, "y": Y, "optimizer": with_defaults(client, opt)}
     for _ in range(3):
         res = step(client, req)
         for k, layer in enumerate(res["network_after"]["layers"]):
@@ -63,15 +67,25 @@ def test_frozen_parameters_get_no_gradient_and_keep_their_value_over_three_steps
             else:
                 assert got["grad_biases"] is not None
                 assert layer["biases"] != req["network"]["layers"][k]["biases"], "trainable biases move"
-        updated = set()
-        for s in res["trace"]:
+        ex = explain(client, req)
+        assert ex["key"] == res["explain_key"]
+        ctx = {"request": req, "response": res}
+        stepped = Counter()
+        for s in ex["steps"]:
             if s["kind"] in ("grad_weight", "grad_bias", "update_weight", "update_bias"):
                 w_frozen, b_frozen = freeze.get(s["layer"] - 1, (False, False))
                 assert not (w_frozen if s["kind"].endswith("weight") else b_frozen), (s["kind"], s["target"])
-                updated.add((s["layer"], s["kind"]))
-        trainable = {(k + 1, f"update_{kind}") for k in range(3) for kind, i in (("weight", 0), ("bias", 1))
-                     if not freeze.get(k, (False, False))[i]}
-        assert {u for u in updated if u[1].startswith("update")} == trainable
+                stepped[(s["layer"], s["kind"])] += 1
+                # a trainable parameter's gradient and new value are numbers of the answer
+                assert math.isfinite(addresses.number(ctx, s["value"])), s["value"]
+        trainable = Counter()
+        for k, layer in enumerate(network["layers"]):
+            w_frozen, b_frozen = freeze.get(k, (False, False))
+            for kind, frozen, count in (("weight", w_frozen, len(layer["weights"]) * len(layer["weights"][0])),
+                                        ("bias", b_frozen, len(layer["biases"]))):
+                if not frozen:
+                    trainable[(k + 1, f"grad_{kind}")] = trainable[(k + 1, f"update_{kind}")] = count
+        assert stepped == trainable
         req = dict(req, network=res["network_after"], optimizer_state=res["optimizer_state"])
 
 
@@ -95,7 +109,9 @@ def test_a_network_with_every_parameter_frozen_takes_a_step_that_changes_nothing
     res = step(client, {"network": network, "x": X, "y": Y, "optimizer": {"name": "adam"}})
     assert res["network_after"] == res["network"]
     assert [lay["weights"] for lay in res["network_after"]["layers"]] == [lay["weights"] for lay in NETWORK["layers"]]
-    assert not [s for s in res["trace"] if s["phase"] == "update"]
+    ex = explain(client, {"network": network, "x": X, "y": Y, "optimizer": {"name": "adam"}})
+    assert not [s for s in ex["steps"] if s["phase"] == "update" or s["kind"] in ("grad_weight", "grad_bias")]
+    assert [s["phase"] for s in ex["steps"]].count("backward") > 0  # the chain rule still runs back to x
     assert res["grad_input"] != [[0.0, 0.0], [0.0, 0.0]]
 
 

@@ -2,11 +2,12 @@
 
 Two fuzzers: schemathesis generates requests from the app's own OpenAPI schema (mostly
 422s: random shapes rarely agree), and a hypothesis strategy builds StepRequests whose shapes
-agree, with extreme numbers, so that the engine, the trace and the encoder run on them.
+agree, with extreme numbers, so that the engine, the explanation and the encoder run on them.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 
 import schemathesis
@@ -16,8 +17,8 @@ from schemathesis.checks import not_a_server_error
 
 from app.config import Settings
 from app.main import create_app
-from app.schemas import StepResponse
-from helpers import is_non_finite, strict_json
+from app.schemas import Explanation, StepRequest, StepResponse
+from helpers import ACTIVATIONS, LOSSES, Addresses, is_non_finite, served_addresses, step_addresses, strict_json
 
 APP = create_app(Settings(open_browser=False))
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP).include(path_regex="^/api/")
@@ -45,11 +46,11 @@ NUMBERS = st.one_of(
 def step_requests(draw):
     inputs = draw(st.integers(1, 4))
     n_layers = draw(st.integers(1, 3))
-    loss = draw(st.sampled_from(["mse", "sse", "bce", "cross_entropy"]))
+    loss = draw(st.sampled_from(LOSSES))
     layers, fan_in = [], inputs
     for k in range(n_layers):
         last = k == n_layers - 1
-        act = draw(st.sampled_from(["identity", "relu", "leaky_relu", "sigmoid", "tanh", "softmax"]))
+        act = draw(st.sampled_from(ACTIVATIONS))
         if last and loss == "bce":
             act = "sigmoid"
         if last and loss == "cross_entropy":
@@ -82,6 +83,11 @@ def step_requests(draw):
             "dtype": draw(st.sampled_from(["float64", "float32"]))}
 
 
+@functools.cache
+def _addresses(client) -> Addresses:
+    return served_addresses(client)
+
+
 @given(req=step_requests())
 @FUZZ
 def test_shape_consistent_requests_with_extreme_numbers_give_valid_json_never_a_5xx(client, req):
@@ -93,9 +99,19 @@ def test_shape_consistent_requests_with_extreme_numbers_give_valid_json_never_a_
         assert body["diverged"] or not any(is_non_finite(v) for v in (body["loss"], *sum(body["output"], [])))
         if not body["diverged"]:
             StepResponse.model_validate(body)
-        for s in body["trace"]:  # orjson writes a stray inf as null: every number must be a number or its name
-            numbers = [s["value"], *(s["factors"] or []), *(v for term in s["terms"] or [] for v in term)]
-            assert all(isinstance(v, (int, float)) or is_non_finite(v) for v in numbers), (s["kind"], numbers)
+        # Every address of the explanation names a number of this answer or its name: orjson writes a
+        # stray inf as null. The request with its defaults filled in, as the page sends it (lr, eps, α
+        # are read from the request).
+        ex = client.post("/api/explain", json=req)
+        assert ex.status_code == 200, ex.text[:500]
+        explanation = strict_json(ex.content)
+        Explanation.model_validate(explanation)
+        assert explanation["key"] == body["explain_key"]
+        ctx = {"request": StepRequest.model_validate(req).model_dump(mode="json"), "response": body}
+        for s in explanation["steps"]:
+            for a in step_addresses(s):
+                v = _addresses(client).get(ctx, a)
+                assert (isinstance(v, (int, float)) and not isinstance(v, bool)) or is_non_finite(v), (s["kind"], a, v)
         # send the next step as the page does: the diverged network is bad input, not a crash
         nxt = client.post("/api/step", json=dict(req, network=body["network_after"],
                                                  optimizer_state=body["optimizer_state"]))

@@ -15,6 +15,10 @@ from helpers import assert_close, step
 
 K = 5
 
+# Written by hand, not resolved from the registry's dotted names: test_registry.py asserts that
+# every optimizer the registry serves is here and in OPTIMIZERS below, under the class it names.
+TORCH_OPTIMIZERS = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam}
+
 OPTIMIZERS = {
     "sgd": {"name": "sgd", "lr": 0.1},
     "sgd-momentum": {"name": "sgd", "lr": 0.1, "momentum": 0.9},
@@ -35,14 +39,15 @@ X = [[0.5, -1.0, 2.0], [1.5, 0.3, -0.7], [-0.2, 0.8, 0.1], [1.0, 1.0, -1.0]]
 Y = [[1.0, -1.0], [0.0, 0.5], [-0.5, 0.2], [0.3, 0.3]]
 
 
-def torch_loop(opt: dict, dtype: torch.dtype, k: int = K) -> list[list[torch.Tensor]]:
-    """Parameters [W1, b1, W2, b2] after each of k steps of a plain torch training loop."""
+def torch_loop(opt: dict, dtype: torch.dtype, k: int = K, with_state: bool = False):
+    """Parameters [W1, b1, W2, b2] after each of k steps of a plain torch training loop (and, asked
+    for, the optimizer's state of each parameter after the last)."""
     torch.manual_seed(NETWORK["seed"])
     model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2)).to(dtype)
     kwargs = {key: v for key, v in opt.items() if key != "name"}
     if "betas" in kwargs:
         kwargs["betas"] = tuple(kwargs["betas"])
-    optimizer = (torch.optim.SGD if opt["name"] == "sgd" else torch.optim.Adam)(model.parameters(), **kwargs)
+    optimizer = TORCH_OPTIMIZERS[opt["name"]](model.parameters(), **kwargs)
     x, y = torch.tensor(X, dtype=dtype), torch.tensor(Y, dtype=dtype)
     history = []
     for _ in range(k):
@@ -50,6 +55,8 @@ def torch_loop(opt: dict, dtype: torch.dtype, k: int = K) -> list[list[torch.Ten
         nn.functional.mse_loss(model(x), y).backward()
         optimizer.step()
         history.append([p.detach().clone() for p in model.parameters()])
+    if with_state:
+        return history, [optimizer.state[p] for p in model.parameters()]
     return history
 
 
@@ -104,6 +111,26 @@ def test_adam_state_carries_its_step_count_and_moments(client):
     assert len(entry["exp_avg_sq"]) == 4
 
 
+@pytest.mark.parametrize("name", ["adam", "adam-weight-decay"])
+def test_adams_m_hat_and_v_hat_are_its_moments_corrected_for_their_start_at_zero(client, name):
+    opt = OPTIMIZERS[name]
+    beta1, beta2 = opt.get("betas", (0.9, 0.999))
+    responses = api_loop(client, opt, "float64", k=3)
+    _, states = torch_loop(opt, torch.float64, k=3, with_state=True)
+    terms = responses[-1]["optimizer_terms"]
+    assert len(terms) == 2
+    for k, layer in enumerate(terms):
+        for kind, state in (("weight", states[2 * k]), ("bias", states[2 * k + 1])):
+            t = float(state["step"])
+            assert t == 3.0
+            m_hat = (state["exp_avg"] / (1 - beta1**t)).tolist()
+            v_hat = (state["exp_avg_sq"] / (1 - beta2**t)).tolist()
+            assert_close(layer[kind]["m_hat"], m_hat, rtol=1e-12, atol=1e-15, what=f"m̂ of layer {k} {kind}")
+            assert_close(layer[kind]["v_hat"], v_hat, rtol=1e-12, atol=1e-15, what=f"v̂ of layer {k} {kind}")
+    assert step(client, {"network": NETWORK, "x": X, "y": Y, "optimizer": OPTIMIZERS["sgd-momentum"]})[
+        "optimizer_terms"] is None
+
+
 def _is_float32(v: float) -> bool:
     return torch.tensor(v, dtype=torch.float32).item() == v
 
@@ -135,8 +162,7 @@ def test_with_a_frozen_bias_the_api_equals_a_torch_loop_that_freezes_it(client, 
     model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2)).double()
     model[0].bias.requires_grad_(False)
     kwargs = {key: (tuple(v) if key == "betas" else v) for key, v in opt.items() if key != "name"}
-    optimizer = (torch.optim.SGD if opt["name"] == "sgd" else torch.optim.Adam)(
-        [p for p in model.parameters() if p.requires_grad], **kwargs)
+    optimizer = TORCH_OPTIMIZERS[opt["name"]]([p for p in model.parameters() if p.requires_grad], **kwargs)
     x, y = torch.tensor(X, dtype=torch.float64), torch.tensor(Y, dtype=torch.float64)
     network = dict(NETWORK, layers=[dict(NETWORK["layers"][0], freeze_biases=True), NETWORK["layers"][1]])
     req = {"network": network, "x": X, "y": Y, "optimizer": opt}

@@ -160,7 +160,9 @@ class Session:
             if not nan_out:
                 self.graphs[len(inp.x)] = graph
         sample_grads = self._sample_grads(captured, x, inp.sample) if len(inp.x) > 1 else None
-        loss_rest = self._loss_rest(output, y, inp.shown_terms) if inp.shown_terms is not None and not nan_out else None
+        loss_rest = None
+        if inp.shown_terms is not None:  # NaN when the output is: the formula still names the rest
+            loss_rest = float("nan") if nan_out else self._loss_rest(output, y, inp.shown_terms)
         if self.optimizer is not None:
             self.optimizer.step()
         pre = [_np(s) for s, _ in captured]
@@ -294,6 +296,8 @@ def session_for(shape: Shape) -> Session:
     return session
 
 
-def run(inp: StepInput) -> StepResult:
-    """One step on a known (or new) structure."""
+def run(inp: StepInput, threads: int = 1) -> StepResult:
+    """One step on a known (or new) structure, torch using `threads` threads in this thread."""
+    if torch.get_num_threads() != threads:  # per thread (OpenMP), and anything in the process may change it
+        torch.set_num_threads(threads)
     return session_for(inp.shape).step(inp)

@@ -30,7 +30,7 @@ def _json(content) -> Response:
 
 def _step_work(body: bytes, settings) -> bytes:
     req = parse(body, settings)
-    return encode(answer(req, *compute(req)))
+    return encode(answer(req, *compute(req, settings.torch_threads)))
 
 
 async def _off_loop(request: Request, fn, *args):
@@ -50,7 +50,7 @@ async def step(request: Request, settings: SettingsDep) -> Response:
         try:
             req = parse(body, settings)
             if _cost(req) <= settings.inline_max_cost:
-                return Response(encode(answer(req, *compute(req))), media_type="application/json")
+                return Response(encode(answer(req, *compute(req, settings.torch_threads))), media_type="application/json")
         except RequestInvalid as exc:
             raise RequestValidationError(exc.errors) from None
     content = await _off_loop(request, _step_work, body, settings)
