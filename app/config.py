@@ -29,7 +29,7 @@ class Settings(BaseSettings):
         1, ge=1, description="torch threads of every thread that runs torch (one is fastest for small nets)."
     )
     inline_max_cost: int = Field(
-        2000, ge=0, description="A step of at most this many parameters × samples runs on the event loop "
+        20_000, ge=0, description="A step of at most this many parameters × samples runs on the event loop "
         "(a thread hop costs more than such a step); larger ones run on the engine threads."
     )
     inline_max_bytes: int = Field(

@@ -42,8 +42,9 @@ async def _off_loop(request: Request, fn, *args):
 
 
 @router.post("/step", response_model=StepResponse, openapi_extra=_BODY)
-async def step(request: Request, settings: SettingsDep) -> Response:
+async def step(request: Request) -> Response:
     """Forward pass, loss, backward pass and optimizer step, every number returned (keyed by address)."""
+    settings = request.app.state.settings  # read here, not as a dependency: the hottest route, kept lean
     body = await request.body()
     if len(body) <= settings.inline_max_bytes:
         # A small step runs here: the hop to a thread costs more than the lecture's whole step.
