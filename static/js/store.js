@@ -134,14 +134,16 @@ export class Store extends EventTarget {
     }
   }
 
-  // Edits: the request changes at once (the diagram shows the new value), then recompute.
+  // Edits: the request changes at once and goes to the server, then the views show the new
+  // value (repainting first would hold the request back by a whole repaint).
   _edit(request, { structural = false, resetOptimizer = false } = {}) {
     if (structural) this._newStructure();
     const patch = { request };
     if (resetOptimizer) patch.optimizerState = null;
     if (request.x.length <= this.state.traceSample) patch.traceSample = request.x.length - 1;
-    this.set(patch, "request");
+    Object.assign(this.state, patch);
     this.recompute();
+    this.emit("request");
   }
 
   /** Set the number at an address (W, b, x, y or c of the traced sample…). */

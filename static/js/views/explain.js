@@ -44,9 +44,15 @@ export function mountExplain(root, store) {
     const value = (a) => store.value(a);
     const ctx = { value, element: (a) => store.element(a) };
     const rows = formula(st, ctx, key === shownKey);
+    let refit = true;
     if (key === shownKey) {
-      for (const row of math.querySelectorAll("[data-line=numbers], [data-line=value]")) row.previousElementSibling.remove(), row.remove();
+      const old = [...math.querySelectorAll("[data-line=numbers], [data-line=value]")];
+      const before = old.reduce((n, row) => n + row.textContent.length, 0);
+      for (const row of old) row.previousElementSibling.remove(), row.remove();
       math.append(...rows);
+      // Measuring forces a layout of the whole page: skip it when the numbers got no longer
+      // (digits are all as wide), so a drag or a typed value costs one layout, not two.
+      refit = rows.reduce((n, row) => n + row.textContent.length, 0) > before;
     } else {
       head.textContent = `Step ${step + 1} of ${steps.length} · ${PHASE_NAMES[st.phase]}`;
       root.dataset.phase = st.phase;
@@ -54,7 +60,7 @@ export function mountExplain(root, store) {
       math.replaceChildren(...rows);
     }
     shownKey = key;
-    fit(math);
+    if (refit) fit(math);
     const symbol = (s) => symbolText(s.lhs.find((t) => t.t === "sym") ?? { s: "" });
     text.textContent = sentence(st, { reg, value, fmt, symbol });
     if (st.contribution !== null && st.contribution !== undefined) {

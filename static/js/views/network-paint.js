@@ -16,6 +16,30 @@ function knownCached(b, steps, step, element) {
   return b.knownFor.known;
 }
 
+// A line's stroke and width, written only when they change (each write invalidates its style).
+function setStyle(line, stroke, width) {
+  if (line._stroke !== stroke) line.style.stroke = line._stroke = stroke;
+  if (line._width !== width) line.style.strokeWidth = line._width = width;
+}
+
+// The address of "quantity:element" for the traced sample s, e.g. "dL/dW:L1W0_2" → "dL/dW:1,0,2":
+// built once per part and sample, since a repaint looks up every number of the drawing.
+function addressesOf(b, A, s) {
+  if (b.addressCache?.s !== s) {
+    const map = new Map();
+    const add = (q, id, ...idx) => map.set(`${q}:${id}`, A.format(q, ...idx));
+    for (const [id, { edge: e }] of b.parts.edges) for (const q of ["W", "dL/dW", "W'"]) add(q, id, e.layer, e.row, e.col);
+    for (const [id, p] of b.parts.biases) for (const q of ["b", "dL/db", "b'"]) add(q, id, p.layer, p.unit);
+    for (const [id, { n }] of b.parts.neurons) {
+      if (n.layer === 0) for (const q of ["x", "dL/dx"]) add(q, id, s, n.unit);
+      else for (const q of ["z", "s", "dL/dz", "dL/ds"]) add(q, id, n.layer, s, n.unit);
+    }
+    map.set("L", "L");
+    b.addressCache = { s, get: (key) => map.get(key) };
+  }
+  return b.addressCache.get;
+}
+
 export function paint(b, store) {
   const state = store.state;
   const { request, response, step, view, traceSample: s, reg } = state;
@@ -28,8 +52,13 @@ export function paint(b, store) {
   const show = showing(view, phase);
   const target = cur ? element(cur.target) : null;
   const refs = new Set((cur?.refs ?? []).map(element));
-  const mine = (q, ...idx) => getValue(reg, request, A.format(q, ...idx)); // what the page holds
-  const got = (q, ...idx) => store.value(A.format(q, ...idx)); // what the server answered
+  // Two places numbers come from: the request the page holds (what the user is editing) and
+  // the answer (with the request it answers). Addresses are worked out once per part and sample.
+  const pageCtx = { request, response: { network: request.network } };
+  const answerCtx = { request: state.sent, response };
+  const at = addressesOf(b, A, s);
+  const mine = (key) => A.get(pageCtx, at(key));
+  const got = (key) => (response ? A.get(answerCtx, at(key)) : undefined);
   b.el.dataset.phase = phase;
   b.el.dataset.show = show.weights && show.grads ? "both" : show.grads ? "grads" : "weights";
   const wMax = maxAbs(request.network.layers.map((l) => l.weights));
@@ -43,24 +72,22 @@ export function paint(b, store) {
   const labelled = [];
   for (const [id, p] of b.parts.edges) {
     const r = p.edge;
-    const w = mine("W", r.layer, r.row, r.col);
-    const g = got("dL/dW", r.layer, r.row, r.col);
+    const w = mine(`W:${id}`);
+    const g = got(`dL/dW:${id}`);
     const gradKnown = Boolean(known?.grad.has(id)) && g !== undefined && g !== null;
     const updated = Boolean(known?.updated.has(id));
-    const w2 = got("W'", r.layer, r.row, r.col);
+    const w2 = got(`W':${id}`);
     setAttrs(p.g, {
       "data-weight": exact(w),
       "data-grad": gradKnown ? exact(g) : null,
       "data-new": updated ? exact(w2) : null,
       "aria-label": `Weight ${p.symbol} = ${fmt(w)}${gradKnown ? `, gradient ∂L/∂${p.symbol} = ${fmt(g)}` : ""}${updated ? `, updated to ${fmt(w2)}` : ""}. Enter to edit, arrows up and down to nudge.`,
     });
-    p.w.style.stroke = colorFor(w, wMax);
-    p.w.style.strokeWidth = widthFor(w, wMax);
-    p.gr.style.stroke = gradKnown ? colorFor(g, gMax) : "";
-    p.gr.style.strokeWidth = gradKnown ? widthFor(g, gMax, 2, 8) : "";
+    setStyle(p.w, colorFor(w, wMax), widthFor(w, wMax));
+    setStyle(p.gr, gradKnown ? colorFor(g, gMax) : "", gradKnown ? widthFor(g, gMax, 2, 8) : "");
     p.g.classList.toggle("has-grad", gradKnown && show.grads);
     p.g.classList.toggle("faint", !show.weights);
-    p.g.classList.toggle("ahead", Boolean(known) && phase === "forward" && !known.sum.has(`L${r.layer}N${r.row}`));
+    p.g.classList.toggle("ahead", Boolean(known) && phase === "forward" && !known.sum.has(p.into));
     mark(p.g, id);
     const lines = [];
     // Old above new: a narrow pill fits between the columns even on a projector.
@@ -77,13 +104,13 @@ export function paint(b, store) {
     setText(p.title, `${p.symbol} = ${fmt(w)}${gradKnown ? `   ∂L/∂${p.symbol} = ${fmt(g)}` : ""}${updated ? `   → ${fmt(w2)}` : ""}`);
   }
 
-  for (const [id, p] of b.parts.neurons) paintNeuron(p, id, { A, mine, got, known, cur, target, show, nMax, mark, s, font: b.lay.font });
+  for (const [id, p] of b.parts.neurons) paintNeuron(p, id, { at, mine, got, known, cur, target, show, nMax, mark, font: b.lay.font });
   for (const [id, p] of b.parts.biases) {
-    const v = mine("b", p.layer, p.unit);
-    const g = got("dL/db", p.layer, p.unit);
+    const v = mine(`b:${id}`);
+    const g = got(`dL/db:${id}`);
     const gradKnown = Boolean(known?.grad.has(id)) && g != null;
     const updated = Boolean(known?.updated.has(id));
-    const v2 = got("b'", p.layer, p.unit);
+    const v2 = got(`b':${id}`);
     setAttrs(p.g, { "data-value": exact(v), "data-grad": gradKnown ? exact(g) : null, "aria-label": `Bias ${p.symbol} = ${fmt(v)}. Enter to edit.` });
     let text = `β ${fmt(v)}`;
     if (updated && show.weights) {
@@ -147,15 +174,14 @@ function paintErrors(b, state) {
   }
 }
 
-function paintNeuron(p, id, { A, mine, got, known, cur, target, show, nMax, mark, s, font }) {
+function paintNeuron(p, id, { at, mine, got, known, cur, target, show, nMax, mark, font }) {
   const { n, ly } = p;
-  const L = n.layer;
-  const input = L === 0;
-  const post = input ? mine("x", s, n.unit) : got("z", L, s, n.unit);
-  const pre = input ? undefined : got("s", L, s, n.unit);
-  const gPost = input ? got("dL/dx", s, n.unit) : got("dL/dz", L, s, n.unit);
-  const gPre = input ? undefined : got("dL/ds", L, s, n.unit);
-  if (input) p.g.setAttribute("data-address", A.format("x", s, n.unit));
+  const input = n.layer === 0;
+  const post = input ? mine(`x:${id}`) : got(`z:${id}`);
+  const pre = input ? undefined : got(`s:${id}`);
+  const gPost = input ? got(`dL/dx:${id}`) : got(`dL/dz:${id}`);
+  const gPre = input ? undefined : got(`dL/ds:${id}`);
+  if (input) setAttrs(p.g, { "data-address": at(`x:${id}`) });
   const act = input || Boolean(known?.act.has(id));
   const sum = input || Boolean(known?.sum.has(id));
   const gradKnown = !input && Boolean(known?.grad.has(id));

@@ -107,7 +107,7 @@ function build(el, store, rect, font, key) {
     const text = svg("text", { "text-anchor": "middle", dy: "0.35em" }, label);
     const symbol = sym.weight(e.layer, e.row, e.col);
     setAttrs(g, { "data-address": A.format("W", e.layer, e.row, e.col) });
-    parts.edges.set(e.id, { g, w, gr, title, label, bg, text, symbol, show, edge: e });
+    parts.edges.set(e.id, { g, w, gr, title, label, bg, text, symbol, show, edge: e, into: ids.neuron(e.layer, e.row) });
     refs.set(e.id, [g, label]);
   }
 
@@ -121,7 +121,8 @@ function build(el, store, rect, font, key) {
     const grad = svg("text", { class: "grad-value", x: n.x, y: n.y + font * 0.6, "text-anchor": "middle", dy: "0.35em" }, g);
     const label = svg("text", { class: "sym", x: n.x, y: n.y - n.r - font * 0.45, "text-anchor": "middle", display: ly.labels ? null : "none" }, g);
     const title = svg("title", {}, g);
-    const part = { g, ring, body, value, grad, label, title, n, ly, symbol: sym.neuron(n.layer, n.unit), pre: hasPre(request, n.layer) ? sym.pre(n.layer, n.unit) : null };
+    const part = { g, ring, body, value, grad, label, title, n, ly, symbol: sym.neuron(n.layer, n.unit), pre: hasPre(request, n.layer) ? sym.pre(n.layer, n.unit) : null,
+      bias: n.layer > 0 ? ids.bias(n.layer, n.unit) : null };
     parts.neurons.set(n.id, part);
     refs.set(n.id, [g]);
     if (n.layer > 0) {

@@ -15,7 +15,7 @@ export function placePills(b, labelled) {
   for (const ly of b.lay.layers) {
     if (!ly.labels) continue;
     for (const n of b.lay.neurons.filter((m) => m.layer === ly.layer)) {
-      const bias = b.parts.biases.get(`L${n.layer}B${n.unit}`);
+      const bias = b.parts.biases.get(b.parts.neurons.get(n.id).bias);
       const chars = bias ? bias.text.textContent.length : 0;
       if (chars) obstacles.push({ x: n.x, y: n.y + n.r + f * 0.7, w: chars * f * 0.6, h: f * 1.1 });
       obstacles.push({ x: n.x, y: n.y - n.r - f * 0.8, w: f * 4, h: f * 1.1 });
