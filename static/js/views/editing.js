@@ -97,7 +97,7 @@ export function mountEditing(root, store) {
       editor?.remove();
       editor = null;
       store.set({ editing: null }, "editing");
-      if (refocus) root.querySelector(`[data-editable="${ref}"]`)?.focus();
+      if (refocus) root.querySelector(`[data-editable="${ref}"]`)?.focus({ preventScroll: true });
     };
     const commit = () => {
       const v = parseInput(input.value);
