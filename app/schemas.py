@@ -68,6 +68,10 @@ class NetworkSpec(_Strict):
         """How many values feed each layer: the inputs, then the previous layer's units."""
         return [self.inputs] + [layer.units for layer in self.layers[:-1]]
 
+    def parameters(self) -> int:
+        """How many weights and biases the network has."""
+        return sum((fan_in + 1) * layer.units for fan_in, layer in zip(self.fan_ins(), self.layers))
+
 
 def _hyper_fields() -> dict:
     """One field per hyper-parameter any optimizer of the registry has, described there."""

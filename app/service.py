@@ -152,8 +152,3 @@ def step_bytes(body: bytes, settings: Settings) -> bytes:
 def explain_bytes(body: bytes, settings: Settings) -> bytes:
     """POST /api/explain: the player's steps for the request's structure, as JSON (cached per structure)."""
     return explain_json(structure(parse(body, settings)))
-
-
-def cost(req_size: int) -> int:
-    """A cheap estimate of a step's work from its body size, before parsing (bytes ≈ numbers × 10)."""
-    return req_size

@@ -22,7 +22,7 @@ def limit_message(field: str, limit: int, what: str, got) -> str:
 def limit_errors(req: StepRequest, settings: Settings) -> list[dict]:
     """Fields beyond the configured limits, each naming the limit and its variable."""
     net = req.network
-    params = sum((fan_in + 1) * layer.units for fan_in, layer in zip(net.fan_ins(), net.layers))
+    params = net.parameters()
     checks = [
         (("network", "layers"), "max_layers", "layers", len(net.layers)),
         *((("network", "layers", k, "units"), "max_units", "units per layer", layer.units)

@@ -60,9 +60,7 @@ async def step(request: Request) -> Response:
 
 def _cost(req: StepRequest) -> int:
     """Parameters × samples: what a step's time grows with."""
-    fan_ins = req.network.fan_ins()
-    params = sum((f + 1) * layer.units for f, layer in zip(fan_ins, req.network.layers))
-    return params * len(req.x)
+    return req.network.parameters() * len(req.x)
 
 
 @router.post("/explain", response_model=Explanation, openapi_extra=_BODY)

@@ -10,6 +10,9 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { makeAddresses } from "../../static/js/addresses.js";
 import { FUNCTIONS, evaluate } from "./evaluate.mjs";
+import { fmt } from "../../static/js/format.js";
+import { indexRegistry } from "../../static/js/registry.js";
+import { KIND_TITLES, sentence } from "../../static/js/words.js";
 
 const DIR = new URL("./fixtures/formulas/", import.meta.url);
 const REGENERATE = "run `pytest tests/test_formula_fixtures.py`: it writes the fixtures, then runs this file";
@@ -20,6 +23,8 @@ const read = (name) => {
 };
 const cases = existsSync(DIR) ? readdirSync(DIR).filter((f) => f.endsWith(".json.gz")).sort() : [];
 
+// The registry the fixtures were written with (the fixture test writes it beside them).
+const REGISTRY = existsSync(new URL("registry.json", DIR)) ? JSON.parse(readFileSync(new URL("registry.json", DIR))) : null;
 const RTOL = 1e-9;
 const ATOL = 1e-12;
 const near = (actual, expected) =>
@@ -37,6 +42,7 @@ for (const name of cases) {
   test(`every step of ${name} computes its value from the numbers at its addresses`, () => {
     const { quantities, request, response, explanation } = read(name);
     const A = makeAddresses(quantities);
+    const reg = indexRegistry({ ...REGISTRY, quantities });
     const ctx = { request, response };
     const value = (a) => A.get(ctx, a);
     const number = (a, where) => {
@@ -70,6 +76,10 @@ for (const name of cases) {
       const expected = number(step.contribution ?? step.value, `${where} value`);
       const actual = evaluate(step.forms.at(-1), value);
       assert.ok(near(actual, expected), `${where}: the last form computes ${actual}, torch ${expected}`);
+      // The page has a title and words for every step the server explains (the prose is the page's).
+      assert.ok(KIND_TITLES[step.kind], `${where}: no title for kind ${step.kind}`);
+      const said = sentence(step, { reg, value, fmt, symbol: () => "s" });
+      assert.ok(said && !/undefined|NaN/.test(said), `${where}: words ${step.words.id} say ${JSON.stringify(said)}`);
     }
   });
 }
