@@ -121,6 +121,7 @@ export class Store extends EventTarget {
         if (explanation?.key !== response.explain_key) explanation = await api.explain(body, signal);
         if (epoch !== this._epoch) return; // a structural edit came meanwhile: its own request is on its way
         this._inflight = false;
+        this._answers = (this._answers ?? 0) + 1;
         const step = clampStep(this.state.step, explanation.steps);
         this.set({ response, sent: body, explanation, step, pending: this._dirty, error: this._dirty ? this.state.error : null }, "response");
       } catch (err) {
@@ -143,7 +144,19 @@ export class Store extends EventTarget {
     if (request.x.length <= this.state.traceSample) patch.traceSample = request.x.length - 1;
     Object.assign(this.state, patch);
     this.recompute();
-    this.emit("request");
+    this._showEdit();
+  }
+
+  // The views show an edit at the next frame — unless its answer came first and showed it
+  // already: a fast server then costs one repaint per edit, not two, and a drag one per frame.
+  _showEdit() {
+    if (this._editFrame) return;
+    const shownBefore = this._answers;
+    const show = () => {
+      this._editFrame = null;
+      if (this._answers === shownBefore || this.state.pending) this.emit("request");
+    };
+    this._editFrame = typeof requestAnimationFrame === "function" ? requestAnimationFrame(show) : setTimeout(show, 0);
   }
 
   /** Set the number at an address (W, b, x, y or c of the traced sample…). */

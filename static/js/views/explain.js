@@ -17,6 +17,7 @@ export function mountExplain(root, store) {
   const batch = h("p", { class: "explain-batch", "data-batch-note": "" });
   root.append(head, title, math, text, batch);
   let shownKey = null;
+  let fitting = false;
 
   const hover = (e) => {
     const ref = e.target.closest?.("[data-ref]")?.getAttribute("data-ref") ?? null;
@@ -60,7 +61,15 @@ export function mountExplain(root, store) {
       math.replaceChildren(...rows);
     }
     shownKey = key;
-    if (refit) fit(math);
+    // Measured at the next frame, when the layout is done once for every view's changes
+    // (measuring here would force a layout of the whole page now, and the frame another).
+    if (refit && !fitting) {
+      fitting = true;
+      requestAnimationFrame(() => {
+        fitting = false;
+        fit(math);
+      });
+    }
     const symbol = (s) => symbolText(s.lhs.find((t) => t.t === "sym") ?? { s: "" });
     text.textContent = sentence(st, { reg, value, fmt, symbol });
     if (st.contribution !== null && st.contribution !== undefined) {
