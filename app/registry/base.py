@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 
 from .template import tpl
 
+# The placeholders templates may use: an activation's (s, z, α, g = ∂L/∂z, Σ a sum over the
+# layer) and a loss's (ŷ, y, p a probability, onehot 1 for the true class).
 VARS = frozenset({"s", "z", "α", "g", "Σ"})
+LOSS_VARS = frozenset({"ŷ", "y", "p", "onehot"})
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,7 @@ class Loss:
     kwargs: dict = field(default_factory=dict)
 
     def json(self) -> dict:
-        names = {"ŷ", "y", "p", "onehot"}
+        names = LOSS_VARS
         return {
             "id": self.id, "name": self.name, "torch": self.torch, "code": self.code,
             "term": tpl(self.term, names), "derivative": tpl(self.derivative, names),

@@ -10,10 +10,13 @@ const FENCES = new Set(["(", ")", "[", "]"]);
 
 const el = (tag, text, attrs) => ({ tag, ...(text !== undefined ? { text } : {}), ...(attrs ? { attrs } : {}) });
 
-// A token that names a diagram element becomes hoverable/focusable through data-ref.
-function refd(node, ref) {
-  if (!ref) return node;
-  return { tag: "mrow", attrs: { "data-ref": ref, tabindex: "0", class: "ref" }, kids: [node] };
+// A token that names a diagram element becomes hoverable/focusable through data-ref; a
+// number keeps its address (data-address), so what is on screen is found in the answer.
+function refd(node, ref, address) {
+  if (!ref && !address) return node;
+  const attrs = ref ? { "data-ref": ref, tabindex: "0", class: "ref" } : {};
+  if (address) attrs["data-address"] = address;
+  return { tag: "mrow", attrs, kids: [node] };
 }
 
 // Digits read as numbers, letters as identifiers; several letters stay upright.
@@ -79,7 +82,7 @@ export function tokensToNodes(tokens, numeric = false, continued = false, ctx = 
     } else {
       const v = numeric && t.a != null ? ctx.value(t.a) : undefined;
       const ref = ctx.element(t.a ?? t.at);
-      if (v !== undefined && v !== null) out.push(refd(numberNode(v, fmt(v), bare), ref));
+      if (v !== undefined && v !== null) out.push(refd(numberNode(v, fmt(v), bare), ref, t.a));
       else out.push(refd(t.t === "d" ? derivNode(t) : symbolNode(t), ref));
     }
     bare = false;

@@ -353,8 +353,15 @@ def test_every_value_the_explanation_shows_is_the_apis_number_at_its_address(pag
     for step in explanation["steps"]:
         page.locator("[data-step-slider]").fill(str(step["i"]))
         expect(page.locator(EXPLAIN)).to_contain_text(f"Step {step['i'] + 1} of 33")
-        value = resolve(table, {"request": body, "response": answer}, step["value"])
+        ctx = {"request": body, "response": answer}
+        value = resolve(table, ctx, step["value"])
         expect(page.locator(f"{EXPLAIN} [data-line=value]")).to_have_text(re.compile(re.escape(fmt(page, value))))
+        # and every number substituted into the formula is the API's number at the address it carries
+        shown = page.locator(f"{EXPLAIN} [data-line=numbers] [data-address]")
+        for k in range(shown.count()):
+            number = shown.nth(k)
+            expected = fmt(page, resolve(table, ctx, number.get_attribute("data-address")))
+            assert number.text_content().strip("()") == expected, (step["i"], number.get_attribute("data-address"))
 
 
 def resolve(table, ctx, address):

@@ -7,8 +7,8 @@ from ..addresses import addr
 from .context import Context, make_step
 from .tokens import fn, fraction, joined, op, sym, template
 
-ACT_NAMES = frozenset({"s", "z", "α", "g", "Σ"})
-LOSS_NAMES = frozenset({"ŷ", "y", "p", "onehot"})
+from ...registry.base import LOSS_VARS as LOSS_NAMES
+from ...registry.base import VARS as ACT_NAMES
 MAX_LOSS_TERMS = 8  # more terms than this: the traced sample's, then "…" worth the rest
 
 

@@ -181,7 +181,8 @@ function paintNeuron(p, id, { at, mine, got, known, cur, target, show, nMax, mar
   const pre = input ? undefined : got(`s:${id}`);
   const gPost = input ? got(`dL/dx:${id}`) : got(`dL/dz:${id}`);
   const gPre = input ? undefined : got(`dL/ds:${id}`);
-  if (input) setAttrs(p.g, { "data-address": at(`x:${id}`) });
+  // The number the neuron shows, by address: x (editable), or z of the traced sample.
+  setAttrs(p.g, { "data-address": at(input ? `x:${id}` : `z:${id}`) });
   const act = input || Boolean(known?.act.has(id));
   const sum = input || Boolean(known?.sum.has(id));
   const gradKnown = !input && Boolean(known?.grad.has(id));
