@@ -77,6 +77,15 @@ export function paint(b, store) {
     const gradKnown = Boolean(known?.grad.has(id)) && g !== undefined && g !== null;
     const updated = Boolean(known?.updated.has(id));
     const w2 = got(`W':${id}`);
+    const ahead = Boolean(known) && phase === "forward" && !known.sum.has(p.into);
+    const first = target === id || refs.has(id);
+    // An edge whose numbers and state are as last painted is left alone (an edit changes a few).
+    const sig = [w, gradKnown && g, updated && w2, wMax, gMax, show.weights, show.grads, ahead, target === id, first].join("|");
+    if (p.sig === sig) {
+      if (p.labelled) labelled.push(p.labelled);
+      continue;
+    }
+    p.sig = sig;
     setAttrs(p.g, {
       "data-weight": exact(w),
       "data-grad": gradKnown ? exact(g) : null,
@@ -87,7 +96,7 @@ export function paint(b, store) {
     setStyle(p.gr, gradKnown ? colorFor(g, gMax) : "", gradKnown ? widthFor(g, gMax, 2, 8) : "");
     p.g.classList.toggle("has-grad", gradKnown && show.grads);
     p.g.classList.toggle("faint", !show.weights);
-    p.g.classList.toggle("ahead", Boolean(known) && phase === "forward" && !known.sum.has(p.into));
+    p.g.classList.toggle("ahead", ahead);
     mark(p.g, id);
     const lines = [];
     // Old above new: a narrow pill fits between the columns even on a projector.
@@ -96,11 +105,11 @@ export function paint(b, store) {
       if (show.weights) lines.push(fmt(w));
       if (show.grads && gradKnown) lines.push(`∂ ${fmt(g)}`);
     }
-    const first = target === id || refs.has(id);
     if (p.show === "refs" && !first) lines.length = 0;
     pill(p, lines, b.lay.font, updated ? "upd" : show.grads && gradKnown && !show.weights ? "grad" : "");
     mark(p.label, id);
-    if (lines.length) labelled.push({ p, id, first });
+    p.labelled = lines.length ? { p, id, first } : null;
+    if (p.labelled) labelled.push(p.labelled);
     setText(p.title, `${p.symbol} = ${fmt(w)}${gradKnown ? `   ∂L/∂${p.symbol} = ${fmt(g)}` : ""}${updated ? `   → ${fmt(w2)}` : ""}`);
   }
 
