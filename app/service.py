@@ -80,8 +80,8 @@ def _network(net: NetworkSpec, weights: list, biases: list) -> dict:
     }
 
 
-def compute(req: StepRequest, threads: int = 1) -> tuple[StepResult, str]:
-    """The engine's step for a checked request (torch on `threads` threads), and the key of its explanation."""
+def step_input(req: StepRequest) -> tuple[StepInput, str]:
+    """The engine's input for a checked request, and the key of its explanation."""
     net = req.network
     st = structure(req)
     pairs, count = loss_pairs(Context(st)) if len(req.x) * net.layers[-1].units > MAX_LOSS_TERMS else ((), 0)
@@ -93,8 +93,14 @@ def compute(req: StepRequest, threads: int = 1) -> tuple[StepResult, str]:
         hyper=hyper_of(req.optimizer.name, req.optimizer), state=req.optimizer_state, sample=req.trace_sample,
         shown_terms=pairs if len(pairs) < count else None,
     )
+    return inp, explain_key(st)
+
+
+def compute(req: StepRequest, threads: int = 1) -> tuple[StepResult, str]:
+    """The engine's step for a checked request (torch on `threads` threads), and the key of its explanation."""
+    inp, key = step_input(req)
     try:
-        return run(inp, threads), explain_key(st)
+        return run(inp, threads), key
     except SpecError as exc:
         raise RequestInvalid([{"type": "value_error", "loc": ("body", *exc.loc), "msg": exc.msg, "input": None}]) \
             from None

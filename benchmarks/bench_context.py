@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 from bench_common import interleaved_medians
-from bench_nets import bare_step, engine_step, step_request
+from bench_nets import bare_step, engine_step, session_step, step_request
 
 
 @dataclass
@@ -18,6 +18,7 @@ class Prepared:
 
     body: bytes
     engine: Callable[[], bytes]
+    session: Callable[[], object]
     bare: Callable[[], None]
     answer_bytes: int
 
@@ -76,7 +77,7 @@ class Context:
         for _ in range(3):
             self.engine(body)
         bare = bare_step(step_request(name), json.loads(answer)["network"])
-        return Prepared(body, lambda: self.engine(body), bare, len(answer))
+        return Prepared(body, lambda: self.engine(body), session_step(body), bare, len(answer))
 
     def bare_seconds(self, names: tuple[str, ...]) -> dict:
         """Seconds per bare torch step of each network: section 1's figures, else measured now."""

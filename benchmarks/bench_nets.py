@@ -73,6 +73,18 @@ def engine_step() -> Callable[[bytes], bytes]:
     return lambda body: step_bytes(body, settings)
 
 
+def session_step(body: bytes) -> Callable[[], object]:
+    """The engine's own step on a known structure: Session.step (through app.engine.session.run)
+    on the input the service builds from the body once — no JSON, no validation."""
+    from app.config import Settings
+    from app.engine.session import run
+    from app.service import parse, step_input
+
+    settings = Settings()
+    inp, _ = step_input(parse(body, settings))
+    return lambda: run(inp, settings.torch_threads)
+
+
 def bare_step(request: dict, network: dict) -> Callable[[], None]:
     """A bare torch step of the same network: zero_grad, forward, loss, backward, optimizer step.
 

@@ -110,16 +110,22 @@ class Session:
         self.loss_terms = make_loss(shape.loss, "none")
         self.optimizer = None
         self.graphs: dict[int, dict] = {}
+        self._initial: dict[int, list] = {}  # seed → PyTorch's initial (W, b) per layer
 
     def _load(self, inp: StepInput) -> None:
         dtype = self.dtype
         initial = None
         if any(w is None for w in inp.weights) or any(b is None for b in inp.biases):
-            initial = initial_parameters(self.shape.fan_ins(), [u for u, *_ in self.shape.layers], inp.seed)
+            initial = self._initial.get(inp.seed)
+            if initial is None:  # the seed's initialisation, kept (a few): the optimizer only ever gets copies
+                if len(self._initial) >= 8:
+                    self._initial.clear()
+                initial = self._initial[inp.seed] = [(w.to(dtype), b.to(dtype)) for w, b in initial_parameters(
+                    self.shape.fan_ins(), [u for u, *_ in self.shape.layers], inp.seed)]
         for k, (w, b) in enumerate(zip(self.weights, self.biases)):
             given_w, given_b = inp.weights[k], inp.biases[k]
-            w.data = _tensor(given_w, dtype) if given_w is not None else initial[k][0].to(dtype)
-            b.data = _tensor(given_b, dtype) if given_b is not None else initial[k][1].to(dtype)
+            w.data = _tensor(given_w, dtype) if given_w is not None else initial[k][0].clone()
+            b.data = _tensor(given_b, dtype) if given_b is not None else initial[k][1].clone()
             w.grad = None
             b.grad = None
         for k, phi in self.slopes:
@@ -234,32 +240,25 @@ class Session:
         return out
 
 
-def _arrays(value):
-    """Every numpy array (and float) in nested lists and dicts."""
-    if isinstance(value, np.ndarray):
-        yield value
-    elif isinstance(value, float):
-        yield np.asarray([value])
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _arrays(v)
-    elif isinstance(value, (list, tuple)):
-        for v in value:
-            yield from _arrays(v)
-
-
 def _finite(r: StepResult) -> bool:
     """Is every number of the step finite? orjson would write a stray inf as null.
 
     Checked on the arrays the answer carries (the request's own numbers were checked finite).
     """
+    # (the values before the step are the request's, checked finite, or the seed's initialisation)
     arrays = [np.asarray([r.loss]), *r.pre, *r.post, *r.grad_pre, *r.grad_post, r.grad_input,
               *r.weights_after, *r.biases_after]
     arrays += [a for a in (*r.grad_weights, *r.grad_biases) if a is not None]
-    arrays += [a for a in (*r.weights, *r.biases) if isinstance(a, np.ndarray)]
-    for extra in (r.state, r.sample_grads, r.optimizer_terms, r.probabilities, r.loss_rest):
-        if extra is not None:
-            arrays += list(_arrays(extra))
+    if r.probabilities is not None:
+        arrays.append(r.probabilities)
+    if r.loss_rest is not None:
+        arrays.append(np.asarray([r.loss_rest]))
+    for layer in r.sample_grads or ():
+        arrays += [a for a in layer.values() if a is not None]
+    for layer in r.optimizer_terms or ():
+        arrays += [a for terms in layer.values() if terms for a in terms.values()]
+    for entry in (r.state or {}).get("params", {}).values():
+        arrays += [a for a in entry.values() if isinstance(a, np.ndarray)]
     return bool(np.isfinite(np.concatenate([a.ravel() for a in arrays])).all())
 
 
