@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import socket
+import sys
 import threading
 import webbrowser
 
@@ -42,13 +43,27 @@ def free_port(host: str) -> int:
         return sock.getsockname()[1]
 
 
+def server_options(settings: Settings) -> dict:
+    """uvicorn's limits for slow, idle and numerous clients, and for stopping."""
+    from .slowclients import protocol
+
+    return {"http": protocol(settings), "timeout_keep_alive": settings.keep_alive_timeout,
+            "limit_concurrency": settings.limit_concurrency,
+            "timeout_graceful_shutdown": settings.graceful_shutdown_timeout}
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the server until interrupted."""
     import uvicorn
 
     from .main import create_app
+    from .security import allowed_hosts
 
     settings = settings_from_args(parse_args(argv))
+    try:
+        allowed_hosts(settings)
+    except ValueError as err:
+        sys.exit(f"backprop-lab: {err}")
     if settings.port == 0:  # "any free port": pick it here, so the URL printed and opened is the real one
         settings = settings.model_copy(update={"port": free_port(settings.host)})
     url = f"http://{settings.host}:{settings.port}/"
@@ -56,10 +71,11 @@ def main(argv: list[str] | None = None) -> None:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
     print(f"Backprop Lab on {url}" + (f" ({settings.workers} workers)" if settings.workers > 1 else ""), flush=True)
     if settings.workers == 1:
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning",
+                    **server_options(settings))
         return
     # Worker processes build their own app from the environment: hand them these settings there.
     for name, value in settings.model_dump().items():
-        os.environ[f"BACKPROP_LAB_{name.upper()}"] = str(value)
+        os.environ[f"BACKPROP_LAB_{name.upper()}"] = ",".join(value) if isinstance(value, list) else str(value)
     uvicorn.run("app.main:create_app", factory=True, workers=settings.workers, host=settings.host,
-                port=settings.port, log_level="warning")
+                port=settings.port, log_level="warning", **server_options(settings))

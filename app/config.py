@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -36,3 +38,39 @@ class Settings(BaseSettings):
         16_384, ge=0, description="A body larger than this is parsed on the engine threads, never on the event loop."
     )
     workers: int = Field(1, ge=1, description="Worker processes (uvicorn workers; the API is stateless).")
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        [], description="Host names the server answers to, comma-separated, any port (* any name; *.example.org "
+        "its subdomains); another Host header gets 400. Empty: 127.0.0.1, localhost and [::1] when bound to a "
+        "loopback address; bound elsewhere, the names must be listed."
+    )
+    header_timeout: float = Field(
+        10.0, gt=0, description="Seconds a client has to send a request's headers (from connecting, or from the "
+        "request's first byte on a kept-alive connection); then 408 and the connection is closed."
+    )
+    body_timeout: float = Field(
+        30.0, gt=0, description="Seconds a client has to send a request's body once its headers are in; then 408 "
+        "and the connection is closed."
+    )
+    keep_alive_timeout: float = Field(
+        5.0, gt=0, description="Seconds an idle connection is kept open for the client's next request."
+    )
+    limit_concurrency: int = Field(
+        512, ge=1, description="Most connections and requests in progress per worker; a request past it gets 503."
+    )
+    graceful_shutdown_timeout: float = Field(
+        10.0, gt=0, description="Seconds a stopping server waits for the requests in progress before it closes "
+        "their connections."
+    )
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _comma_separated(cls, value):
+        """BACKPROP_LAB_ALLOWED_HOSTS=a.example,b.example (a JSON list is read too)."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                import json
+
+                return json.loads(text)
+            return [name.strip() for name in text.split(",") if name.strip()]
+        return value

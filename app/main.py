@@ -17,9 +17,12 @@ from fastapi.staticfiles import StaticFiles
 from . import __version__
 from .bodylimit import BodyLimitMiddleware
 from .config import Settings
+from .docs import router as docs_router
 from .jsonsafe import finite_or_text
 from .main_paths import resource_dir
 from .routes import api, pages
+from .security import install as install_security
+from .slowclients import ClientGoneMiddleware
 
 
 def _warm_up(settings: Settings, barrier: threading.Barrier | None = None) -> None:
@@ -84,11 +87,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Forward pass, loss, backward pass and optimizer step of a small network, "
         "computed by PyTorch with every number returned.",
         lifespan=lifespan,
+        docs_url=None,  # FastAPI's /docs and /redoc load their scripts from a CDN: ours are served here
+        redoc_url=None,
     )
     app.state.settings = settings
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(ClientGoneMiddleware)  # outside the body limit, which reads the body
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(docs_router)
     app.mount("/static", StaticFiles(directory=resource_dir("static")), name="static")
+    install_security(app, settings)  # around everything, so errors, 404s and static files carry the headers too
     return app

@@ -56,7 +56,9 @@ def test_every_setting_is_read_from_its_environment_variable(monkeypatch):
     values = {"host": "0.0.0.0", "port": "8123", "open_browser": "false", "max_layers": "3", "max_units": "5",
               "max_inputs": "6", "max_parameters": "9", "max_samples": "7", "max_body_bytes": "4096",
               "engine_threads": "3", "torch_threads": "2", "inline_max_cost": "11", "inline_max_bytes": "512",
-              "workers": "2"}
+              "workers": "2", "allowed_hosts": "lab.example.org, *.dept.example.org", "header_timeout": "4",
+              "body_timeout": "8.5", "keep_alive_timeout": "3", "limit_concurrency": "64",
+              "graceful_shutdown_timeout": "2"}
     assert set(values) == set(Settings.model_fields)
     for name, value in values.items():
         monkeypatch.setenv(f"BACKPROP_LAB_{name.upper()}", value)
@@ -64,6 +66,9 @@ def test_every_setting_is_read_from_its_environment_variable(monkeypatch):
     assert (s.host, s.port, s.open_browser, s.max_layers, s.max_units, s.max_inputs, s.max_parameters,
             s.max_samples, s.max_body_bytes, s.engine_threads, s.torch_threads, s.inline_max_cost,
             s.inline_max_bytes, s.workers) == ("0.0.0.0", 8123, False, 3, 5, 6, 9, 7, 4096, 3, 2, 11, 512, 2)
+    assert s.allowed_hosts == ["lab.example.org", "*.dept.example.org"]
+    assert (s.header_timeout, s.body_timeout, s.keep_alive_timeout, s.limit_concurrency,
+            s.graceful_shutdown_timeout) == (4.0, 8.5, 3.0, 64, 2.0)
 
 
 def _three_layers() -> dict:

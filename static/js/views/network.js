@@ -62,7 +62,8 @@ function build(el, store, rect, font, key) {
   const sym = makeSymbols(explanation?.symbols);
   const actOf = (l) => reg.activations.get(request.network.layers[l - 1].activation);
   el.replaceChildren();
-  setAttrs(el, { width: lay.width, height: lay.height, style: `--font:${font}px` });
+  setAttrs(el, { width: lay.width, height: lay.height });
+  el.style.setProperty("--font", `${font}px`); // through the CSSOM: the CSP refuses style attributes
 
   const gEdges = svg("g", { class: "edges" }, el);
   const gLinks = svg("g", { class: "links" }, el);
