@@ -16,10 +16,14 @@ function knownCached(b, steps, step, element) {
   return b.knownFor.known;
 }
 
-// A line's stroke and width, written only when they change (each write invalidates its style).
+// A stroke and its width, written only when they change (each write invalidates the style).
 function setStyle(line, stroke, width) {
-  if (line._stroke !== stroke) line.style.stroke = line._stroke = stroke;
+  setStroke(line, stroke);
   if (line._width !== width) line.style.strokeWidth = line._width = width;
+}
+
+function setStroke(el, stroke) {
+  if (el._stroke !== stroke) el.style.stroke = el._stroke = stroke;
 }
 
 // The address of "quantity:element" for the traced sample s, e.g. "dL/dW:L1W0_2" → "dL/dW:1,0,2":
@@ -206,8 +210,8 @@ function paintNeuron(p, id, { at, mine, got, known, cur, target, show, nMax, mar
   });
   p.g.classList.toggle("unknown", !sum && !(show.grads && gradKnown));
   p.g.classList.toggle("has-grad", show.grads && gradKnown);
-  p.body.style.stroke = shown === undefined ? "" : colorFor(shown, 1);
-  p.ring.style.stroke = gradKnown ? colorFor(g, nMax) : "";
+  setStroke(p.body, shown === undefined ? "" : colorFor(shown, 1));
+  setStroke(p.ring, gradKnown ? colorFor(g, nMax) : "");
   mark(p.g, id);
   const valueText = ly.value === "none" ? "" : shown === undefined ? "?" : f(shown);
   const gradText = ly.value === "none" || !gradKnown ? "" : f(g);
@@ -221,8 +225,8 @@ function paintNeuron(p, id, { at, mine, got, known, cur, target, show, nMax, mar
   }
   squeeze(p.value, ly.r, font);
   squeeze(p.grad, ly.r, font);
-  p.value.setAttribute("y", both ? n.y - ly.r * 0.32 : n.y);
-  p.grad.setAttribute("y", n.y + ly.r * 0.4);
+  setAttrs(p.value, { y: both ? n.y - ly.r * 0.32 : n.y });
+  setAttrs(p.grad, { y: n.y + ly.r * 0.4 });
   p.value.classList.toggle("grad", show.grads && !show.weights && Boolean(gradText));
   let label = act ? p.symbol : p.pre ?? p.symbol;
   if (show.grads && gradKnown && !show.weights) label = `∂L/∂${onPre ? p.pre : p.symbol}`;

@@ -60,8 +60,5 @@ export function pill(p, lines, font, kind) {
 // A value a little too wide for its circle is squeezed (same font size, tighter glyphs).
 export function squeeze(text, r, font) {
   const wide = text.textContent.length * font * 0.62 > r * 1.85;
-  if (wide) {
-    text.setAttribute("textLength", r * 1.8);
-    text.setAttribute("lengthAdjust", "spacingAndGlyphs");
-  } else text.removeAttribute("textLength");
+  setAttrs(text, { textLength: wide ? r * 1.8 : null, lengthAdjust: wide ? "spacingAndGlyphs" : null });
 }
