@@ -46,7 +46,8 @@ export function mountExplain(root, store) {
     const ctx = { value, element: (a) => store.element(a) };
     const rows = formula(st, ctx, key === shownKey);
     let refit = true;
-    if (key === shownKey) {
+    const numbersOnly = key === shownKey;
+    if (numbersOnly) {
       const old = [...math.querySelectorAll("[data-line=numbers], [data-line=value]")];
       const before = old.reduce((n, row) => n + row.textContent.length, 0);
       for (const row of old) row.previousElementSibling.remove(), row.remove();
@@ -65,9 +66,10 @@ export function mountExplain(root, store) {
     // (measuring here would force a layout of the whole page now, and the frame another).
     if (refit && !fitting) {
       fitting = true;
+      const fresh = !numbersOnly;
       requestAnimationFrame(() => {
         fitting = false;
-        fit(math);
+        fit(math, fresh);
       });
     }
     const symbol = (s) => symbolText(s.lhs.find((t) => t.t === "sym") ?? { s: "" });
@@ -111,8 +113,10 @@ function formula(st, ctx, numbersOnly = false) {
 
 // Shrink the formula until its widest line fits the panel (never below the mode's minimum:
 // 24 px in presentation mode), so a long product is not cut off.
-function fit(math) {
-  math.style.fontSize = "";
+function fit(math, fresh = true) {
+  // A new formula starts from the panel's size; new numbers in the same formula keep the size
+  // it was given (so a live edit is one measurement, not a reset and a second layout).
+  if (fresh) math.style.fontSize = "";
   const min = document.documentElement.hasAttribute("data-presenting") ? 24 : 15;
   let size = parseFloat(getComputedStyle(math).fontSize);
   // The formula's width scales with the font: one measurement gives the size that fits

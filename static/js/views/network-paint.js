@@ -84,7 +84,8 @@ export function paint(b, store) {
     const ahead = Boolean(known) && phase === "forward" && !known.sum.has(p.into);
     const first = target === id || refs.has(id);
     // An edge whose numbers and state are as last painted is left alone (an edit changes a few).
-    const sig = [w, gradKnown && g, updated && w2, wMax, gMax, show.weights, show.grads, ahead, target === id, first].join("|");
+    const sig = [w, wMax, gradKnown && g, gradKnown && gMax, updated && w2, show.weights, show.grads, ahead,
+      target === id, first].join("|");
     if (p.sig === sig) {
       if (p.labelled) labelled.push(p.labelled);
       continue;
