@@ -8,6 +8,7 @@ here again rather than imported, so a wrong table or a wrong answer shows up too
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import random
@@ -406,3 +407,14 @@ def app_client(**settings):
     """A TestClient on a fresh app whose Settings get these overrides (and never open a browser)."""
     with TestClient(create_app(Settings(open_browser=False, **settings))) as c:
         yield c
+
+
+def with_value(req: dict, path: str, value) -> dict:
+    """A deep copy of req with the value at a dotted path (numbers index lists) replaced."""
+    out = copy.deepcopy(req)
+    *parents, last = [int(p) if p.isdigit() else p for p in path.split(".")]
+    node = out
+    for p in parents:
+        node = node[p]
+    node[last] = value
+    return out

@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from helpers import (app_client, explain, is_non_finite, served_addresses, step, step_addresses, strict_json,
+from helpers import (with_value, app_client, explain, is_non_finite, served_addresses, step, step_addresses, strict_json,
                      with_defaults)
 
 from app.bodylimit import BodyLimitMiddleware
@@ -30,15 +30,6 @@ def _msg(r, loc: list) -> str:
     return next(e["msg"] for e in _errors(r, loc) if e["loc"] == loc)
 
 
-def _with(req: dict, path: str, value) -> dict:
-    """A deep copy of req with the value at a dotted path (numbers index lists) replaced."""
-    out = copy.deepcopy(req)
-    *parents, last = [int(p) if p.isdigit() else p for p in path.split(".")]
-    node = out
-    for p in parents:
-        node = node[p]
-    node[last] = value
-    return out
 
 
 def _net(layers: int = 1, units: int = 1, inputs: int = 1, samples: int = 1) -> dict:
@@ -168,36 +159,36 @@ def test_the_body_limit_cuts_an_endless_stream_without_reading_it_all():
     ("network.color", "red", ["body", "network", "color"], "Extra inputs"),
 ])
 def test_a_malformed_request_is_422_at_the_path_of_the_field(client, lecture, path, value, loc, words):
-    msg = _msg(client.post("/api/step", json=_with(lecture, path, value)), loc)
+    msg = _msg(client.post("/api/step", json=with_value(lecture, path, value)), loc)
     assert words in msg, msg
 
 
 def test_nesterov_with_dampening_is_refused(client, lecture):
-    req = _with(lecture, "optimizer", {"name": "sgd", "momentum": 0.9, "dampening": 0.1, "nesterov": True})
+    req = with_value(lecture, "optimizer", {"name": "sgd", "momentum": 0.9, "dampening": 0.1, "nesterov": True})
     assert "dampening = 0" in _msg(client.post("/api/step", json=req), ["body", "optimizer", "nesterov"])
 
 
 def test_bce_needs_a_sigmoid_output_and_targets_in_0_1(client, lecture):
-    req = _with(lecture, "network.loss", "bce")
+    req = with_value(lecture, "network.loss", "bce")
     assert "sigmoid" in _msg(client.post("/api/step", json=req), ["body", "network", "loss"])
-    req = _with(req, "network.layers.1.activation", "sigmoid")
+    req = with_value(req, "network.layers.1.activation", "sigmoid")
     step(client, req)
-    assert "[0, 1]" in _msg(client.post("/api/step", json=_with(req, "y", [[1.5]])), ["body", "y", 0])
+    assert "[0, 1]" in _msg(client.post("/api/step", json=with_value(req, "y", [[1.5]])), ["body", "y", 0])
 
 
 def test_cross_entropy_needs_logits_and_class_indices_in_range(client, lecture):
-    req = _with(_with(lecture, "network.loss", "cross_entropy"), "y", [0])
-    req = _with(req, "network.layers.1", {"units": 3, "activation": "identity"})
+    req = with_value(with_value(lecture, "network.loss", "cross_entropy"), "y", [0])
+    req = with_value(req, "network.layers.1", {"units": 3, "activation": "identity"})
     step(client, req)
-    msg = _msg(client.post("/api/step", json=_with(req, "y", [3])), ["body", "y", 0])
+    msg = _msg(client.post("/api/step", json=with_value(req, "y", [3])), ["body", "y", 0])
     assert "0..2" in msg and "got 3" in msg
-    assert "class indices" in _msg(client.post("/api/step", json=_with(req, "y", [[0.0, 1.0, 0.0]])), ["body", "y", 0])
-    bad = _with(req, "network.layers.1.activation", "softmax")
+    assert "class indices" in _msg(client.post("/api/step", json=with_value(req, "y", [[0.0, 1.0, 0.0]])), ["body", "y", 0])
+    bad = with_value(req, "network.layers.1.activation", "softmax")
     assert "identity" in _msg(client.post("/api/step", json=bad), ["body", "network", "loss"])
 
 
 def test_softmax_needs_two_units(client, lecture):
-    req = _with(lecture, "network.layers.1.activation", "softmax")
+    req = with_value(lecture, "network.layers.1.activation", "softmax")
     assert "2 units" in _msg(client.post("/api/step", json=req), ["body", "network", "layers", 1, "activation"])
 
 
@@ -228,13 +219,13 @@ def test_a_body_that_is_not_json_is_422(client):
 # ---- optimizer state ------------------------------------------------------------------------
 
 def _momentum_state(client, lecture) -> tuple[dict, dict]:
-    req = _with(lecture, "optimizer", {"name": "sgd", "lr": 0.5, "momentum": 0.9})
+    req = with_value(lecture, "optimizer", {"name": "sgd", "lr": 0.5, "momentum": 0.9})
     return req, step(client, req)["optimizer_state"]
 
 
 def test_optimizer_state_of_another_optimizer_is_refused(client, lecture):
     req, state = _momentum_state(client, lecture)
-    adam = dict(_with(req, "optimizer", {"name": "adam"}), optimizer_state=state)
+    adam = dict(with_value(req, "optimizer", {"name": "adam"}), optimizer_state=state)
     msg = _msg(client.post("/api/step", json=adam), ["body", "optimizer_state", "name"])
     assert "'sgd'" in msg and "'adam'" in msg
 
@@ -259,7 +250,7 @@ def test_optimizer_state_of_another_shape_is_refused(client, lecture):
     ([1, 2], None),
 ])
 def test_a_damaged_adam_state_is_422_not_500(client, lecture, entry, key):
-    req = dict(_with(lecture, "optimizer", {"name": "adam"}),
+    req = dict(with_value(lecture, "optimizer", {"name": "adam"}),
                optimizer_state={"name": "adam", "params": {"layers.0.weight": entry}})
     loc = ["body", "optimizer_state", "params", "layers.0.weight"] + ([key] if key else [])
     _errors(client.post("/api/step", json=req), loc)
@@ -322,9 +313,9 @@ def _numbers(res: dict) -> list:
 ])
 def test_a_diverging_network_is_always_200_valid_json_and_flagged(client, lecture, opt, weight):
     addresses = served_addresses(client)
-    req = _with(lecture, "optimizer", with_defaults(client, opt))
+    req = with_value(lecture, "optimizer", with_defaults(client, opt))
     if weight is not None:
-        req = _with(req, "network.layers.1.weights", [[weight, weight]])
+        req = with_value(req, "network.layers.1.weights", [[weight, weight]])
     flagged = False
     for _ in range(40):  # lr = 1e6 on the lecture net: the loss grows ~1e13× a step, inf at step 24
         r = client.post("/api/step", json=req)
@@ -382,7 +373,7 @@ def test_a_nan_output_is_a_diverged_200_for_every_loss(client, loss):
 
 def test_a_422_that_echoes_a_huge_integer_is_still_json(client, lecture):
     # found by the fuzzer: an integer beyond 64 bits where a list belongs
-    req = _with(lecture, "network.layers.0.biases", 18446744219061583872)
+    req = with_value(lecture, "network.layers.0.biases", 18446744219061583872)
     r = client.post("/api/step", json=req)
     assert r.status_code == 422
     assert r.json()["detail"][0]["input"] == 18446744219061583872
@@ -391,7 +382,7 @@ def test_a_422_that_echoes_a_huge_integer_is_still_json(client, lecture):
 def test_a_diverged_response_conforms_to_the_documented_response_schema(client, lecture):
     from app.schemas import StepResponse
 
-    res = step(client, _with(lecture, "network.layers.1.weights", [[1e200, 1e200]]))
+    res = step(client, with_value(lecture, "network.layers.1.weights", [[1e200, 1e200]]))
     assert res["diverged"] is True
     StepResponse.model_validate(res)
 

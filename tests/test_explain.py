@@ -17,7 +17,7 @@ import random
 
 import pytest
 
-from helpers import (ACTIVATIONS, LOSSES, element_exists, explain, random_request, served_addresses, step,
+from helpers import (with_value, ACTIVATIONS, LOSSES, element_exists, explain, random_request, served_addresses, step,
                      step_addresses, tokens_of, with_defaults)
 
 PHASES = ["forward", "loss", "backward", "update"]
@@ -284,13 +284,7 @@ BASE = {
 
 
 def _changed(path: str, value) -> dict:
-    out = copy.deepcopy(BASE)
-    *parents, last = [int(p) if p.isdigit() else p for p in path.split(".")]
-    node = out
-    for p in parents:
-        node = node[p]
-    node[last] = value
-    return out
+    return with_value(BASE, path, value)
 
 
 STRUCTURE_CHANGES = {
