@@ -23,6 +23,9 @@ from .schemas import NetworkSpec, StepRequest
 from .validation import request_errors
 
 
+MAX_ERRORS = 50  # validation errors a 422 lists; the rest are counted
+
+
 class RequestInvalid(Exception):
     """The request cannot be computed: FastAPI-style errors, each with the field's path."""
 
@@ -36,7 +39,12 @@ def parse(body: bytes, settings: Settings) -> StepRequest:
     try:
         req = StepRequest.model_validate_json(body)
     except ValidationError as exc:
-        raise RequestInvalid([_error(e) for e in exc.errors(include_url=False)]) from None
+        errors = exc.errors(include_url=False)
+        shown = [_error(e) for e in errors[:MAX_ERRORS]]
+        if len(errors) > MAX_ERRORS:  # a body of wrong values must not make an answer of errors as large
+            shown.append({"type": "too_many_errors", "loc": ("body",), "input": None,
+                          "msg": f"and {len(errors) - MAX_ERRORS} more errors like these"})
+        raise RequestInvalid(shown) from None
     errors = request_errors(req, settings)
     if errors:
         raise RequestInvalid(errors)

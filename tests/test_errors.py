@@ -411,3 +411,14 @@ def test_a_nan_loss_names_its_other_terms_as_nan_not_null(client):
     loss = next(s for s in explain(client, req)["steps"] if s["kind"] == "loss")
     assert "Lrest" in loss["refs"]
     assert is_non_finite(served_addresses(client).get({"request": req, "response": res}, "Lrest"))
+
+
+def test_a_body_of_many_wrong_values_gets_a_short_422_that_counts_the_rest(client):
+    body = (b'{"network":{"inputs":1,"layers":[{"units":1}]},"x":[' + b",".join([b'["a"]'] * 5000)
+            + b'],"y":[[1]]}')
+    r = client.post("/api/step", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 422
+    detail = r.json()["detail"]
+    assert len(detail) == 51 and len(r.content) < 20_000
+    assert detail[-1]["type"] == "too_many_errors" and "4950 more" in detail[-1]["msg"]
+    assert detail[0]["loc"] == ["body", "x", 0, 0]
