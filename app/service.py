@@ -156,11 +156,15 @@ def encode(content: dict) -> bytes:
     return orjson.dumps(content, option=orjson.OPT_SERIALIZE_NUMPY)
 
 
-def step_bytes(body: bytes, settings: Settings) -> bytes:
-    """POST /api/step: the request's bytes in, the answer's JSON bytes out (RequestInvalid if it cannot be computed)."""
-    req = parse(body, settings)
+def answer_bytes(req: StepRequest, settings: Settings) -> bytes:
+    """The answer's JSON bytes for a checked request (RequestInvalid if the engine refuses its state)."""
     result, key = compute(req, settings.torch_threads)
     return encode(answer(req, result, key))
+
+
+def step_bytes(body: bytes, settings: Settings) -> bytes:
+    """POST /api/step: the request's bytes in, the answer's JSON bytes out (RequestInvalid if it cannot be computed)."""
+    return answer_bytes(parse(body, settings), settings)
 
 
 def explain_bytes(body: bytes, settings: Settings) -> bytes:

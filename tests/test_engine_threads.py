@@ -86,8 +86,8 @@ def _costly(cost: int) -> dict:
 
 def test_a_costly_step_runs_on_an_engine_thread_and_the_lecture_inline_on_the_event_loop(monkeypatch):
     calls: list = []
-    monkeypatch.setattr(api, "compute", _where(calls, api.compute))
-    monkeypatch.setattr(api, "_step_work", _where(calls, api._step_work))
+    monkeypatch.setattr(api, "parse", _where(calls, api.parse))
+    monkeypatch.setattr(api, "answer_bytes", _where(calls, api.answer_bytes))
     with app_client(torch_threads=1) as c:
         settings = c.app.state.settings
         costly = _costly(settings.inline_max_cost)
@@ -95,24 +95,28 @@ def test_a_costly_step_runs_on_an_engine_thread_and_the_lecture_inline_on_the_ev
 
         calls.clear()
         step(c, costly)
-        assert [name for name, *_ in calls] == ["_step_work", "compute"]
-        assert all(thread.startswith("engine") and not on_loop for _, thread, on_loop in calls), calls
+        # parsed once, on the loop (a small body); computed on an engine thread
+        assert [(name, thread.startswith("engine"), on_loop) for name, thread, on_loop in calls] == \
+            [("parse", False, True), ("answer_bytes", True, False)], calls
 
         calls.clear()
         step(c, c.get("/api/presets/lecture").json())
-        assert len(calls) == 1, calls
-        name, thread, on_loop = calls[0]
-        assert name == "compute" and on_loop and not thread.startswith("engine"), calls[0]
+        assert [(name, thread.startswith("engine"), on_loop) for name, thread, on_loop in calls] == \
+            [("parse", False, True), ("answer_bytes", False, True)], calls
 
 
 def test_a_body_above_inline_max_bytes_is_parsed_on_an_engine_thread(monkeypatch):
+    import app.service as service
+
     calls: list = []
-    monkeypatch.setattr(api, "parse", _where(calls, api.parse))
+    monkeypatch.setattr(service, "parse", _where(calls, service.parse))  # what step_bytes parses with
+    monkeypatch.setattr(api, "parse", _where(calls, api.parse))  # what the route parses a small body with
     with app_client(torch_threads=1, inline_max_bytes=1024) as c:
         req = {"network": {"inputs": 1, "layers": [{"units": 1, "activation": "identity"}], "loss": "mse"},
                "x": [[0.5]] * 100, "y": [[0.25]] * 100, "optimizer": {"name": "sgd", "lr": 0.1}}
         body = json.dumps(req).encode()
         assert len(body) > 1024 and 2 * 100 <= c.app.state.settings.inline_max_cost  # the size, not the cost
+        calls.clear()  # (the start-up's warm-up steps parse too)
         r = c.post("/api/step", content=body, headers={"content-type": "application/json"})
         assert r.status_code == 200, r.text[:300]
         assert [(name, thread.startswith("engine"), on_loop) for name, thread, on_loop in calls] == \

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 
 from .. import __version__
 from ..schemas import Explanation, Health, PresetSummary, StepRequest, StepResponse
-from ..service import RequestInvalid, answer, compute, encode, explain_bytes, parse
+from ..service import RequestInvalid, answer_bytes, explain_bytes, parse, step_bytes
 from .deps import SettingsDep
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -28,11 +28,6 @@ def _json(content) -> Response:
     return Response(orjson.dumps(content), media_type="application/json")
 
 
-def _step_work(body: bytes, settings) -> bytes:
-    req = parse(body, settings)
-    return encode(answer(req, *compute(req, settings.torch_threads)))
-
-
 async def _off_loop(request: Request, fn, *args):
     """Run fn on the engine executor (whose threads have torch's thread count set), mapping errors to 422."""
     try:
@@ -46,16 +41,16 @@ async def step(request: Request) -> Response:
     """Forward pass, loss, backward pass and optimizer step, every number returned (keyed by address)."""
     settings = request.app.state.settings  # read here, not as a dependency: the hottest route, kept lean
     body = await request.body()
-    if len(body) <= settings.inline_max_bytes:
-        # A small step runs here: the hop to a thread costs more than the lecture's whole step.
-        try:
-            req = parse(body, settings)
-            if _cost(req) <= settings.inline_max_cost:
-                return Response(encode(answer(req, *compute(req, settings.torch_threads))), media_type="application/json")
-        except RequestInvalid as exc:
-            raise RequestValidationError(exc.errors) from None
-    content = await _off_loop(request, _step_work, body, settings)
-    return Response(content, media_type="application/json")
+    if len(body) > settings.inline_max_bytes:  # a large body is parsed and checked off the event loop too
+        return Response(await _off_loop(request, step_bytes, body, settings), media_type="application/json")
+    try:
+        req = parse(body, settings)
+        if _cost(req) <= settings.inline_max_cost:
+            # A small step runs here: the hop to a thread costs more than the lecture's whole step.
+            return Response(answer_bytes(req, settings), media_type="application/json")
+    except RequestInvalid as exc:
+        raise RequestValidationError(exc.errors) from None
+    return Response(await _off_loop(request, answer_bytes, req, settings), media_type="application/json")
 
 
 def _cost(req: StepRequest) -> int:
