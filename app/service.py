@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from .config import Settings
 from .engine.errors import SpecError
-from .engine.explain import Layer, Structure, explain_json, explain_key
+from .engine.explain import Layer, Structure, explain_gzip, explain_json, explain_key
 from .engine.explain.context import Context
 from .engine.explain.forward import MAX_LOSS_TERMS, loss_pairs
 from .engine.ops import hyper_of
@@ -167,6 +167,8 @@ def step_bytes(body: bytes, settings: Settings) -> bytes:
     return answer_bytes(parse(body, settings), settings)
 
 
-def explain_bytes(body: bytes, settings: Settings) -> bytes:
-    """POST /api/explain: the player's steps for the request's structure, as JSON (cached per structure)."""
-    return explain_json(structure(parse(body, settings)))
+def explain_bytes(body: bytes, settings: Settings, gzipped: bool = False) -> bytes:
+    """POST /api/explain: the player's steps for the request's structure, as JSON (cached per structure),
+    gzipped when asked."""
+    st = structure(parse(body, settings))
+    return explain_gzip(st) if gzipped else explain_json(st)

@@ -377,3 +377,16 @@ def test_a_saturated_bce_output_names_the_finite_numbers_torch_computed(client, 
     for s in ex["steps"]:
         for a in step_addresses(s):
             assert math.isfinite(addresses.number(ctx, a)), (s["kind"], a)
+
+
+def test_the_explanation_is_gzipped_for_a_client_that_accepts_it_and_the_same_json(client):
+    import gzip
+
+    req = client.get("/api/presets/mini-mlp").json()
+    plain = client.post("/api/explain", json=req, headers={"accept-encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    raw = client.post("/api/explain", json=req, headers={"accept-encoding": "gzip, deflate"})
+    assert raw.headers["content-encoding"] == "gzip" and raw.headers["vary"] == "Accept-Encoding"
+    packed = int(raw.headers["content-length"])
+    assert raw.content == plain.content  # the client decodes it to the very same bytes
+    assert packed * 8 < len(plain.content) and gzip.compress(plain.content, mtime=0)[:2] == b"\x1f\x8b"

@@ -62,8 +62,10 @@ def _cost(req: StepRequest) -> int:
 async def explain(request: Request, settings: SettingsDep) -> Response:
     """The player's steps for the request's network structure: template ids and addresses, no numbers."""
     body = await request.body()
-    content = await _off_loop(request, explain_bytes, body, settings)
-    return Response(content, media_type="application/json")
+    gzipped = "gzip" in request.headers.get("accept-encoding", "")
+    content = await _off_loop(request, explain_bytes, body, settings, gzipped)
+    headers = {"vary": "Accept-Encoding"} | ({"content-encoding": "gzip"} if gzipped else {})
+    return Response(content, media_type="application/json", headers=headers)
 
 
 _LIMITS = ("max_layers", "max_units", "max_inputs", "max_parameters", "max_samples")
