@@ -22,7 +22,7 @@ Num = Union[float, str]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # "3" is not a number, "yes" not a boolean
 
 
 class LayerSpec(_Strict):
@@ -83,8 +83,10 @@ def _hyper_fields() -> dict:
                 continue
             if isinstance(h.default, bool):
                 fields[h.key] = (bool, Field(h.default, description=h.description))
-            elif isinstance(h.default, tuple):
-                fields[h.key] = (tuple[FiniteFloat, FiniteFloat], Field(h.default, description=h.description))
+            elif isinstance(h.default, tuple):  # a JSON array of that many numbers (strict: no tuple in JSON)
+                n = len(h.default)
+                fields[h.key] = (list[FiniteFloat], Field(list(h.default), min_length=n, max_length=n,
+                                                          description=h.description))
             else:
                 bound = {"gt": h.min} if h.exclusive_min else {"ge": h.min} if h.min is not None else {}
                 fields[h.key] = (FiniteFloat, Field(h.default, description=h.description, **bound))

@@ -208,7 +208,22 @@ def test_nan_or_infinity_in_the_request_is_422_at_its_path(client, lecture, wher
     holder[where] = "__MARK__"
     body = json.dumps(req).replace('"__MARK__"', text)  # raw JSON text, as a careless client sends it
     r = client.post("/api/step", content=body, headers={"content-type": "application/json"})
-    assert "finite" in _msg(r, loc)
+    # a bare NaN is a number that is not finite; the string "NaN" is not a number at all (strict types)
+    assert ("valid number" if '"' in text else "finite") in _msg(r, loc)
+
+
+@pytest.mark.parametrize("where, value, loc", [
+    ("lr", "0.5", ["body", "optimizer", "lr"]),
+    ("x", [["0.2", 0.9, -1.1]], ["body", "x", 0, 0]),
+    ("inputs", "3", ["body", "network", "inputs"]),
+    ("nesterov", "yes", ["body", "optimizer", "nesterov"]),
+])
+def test_strings_are_not_numbers_or_booleans(client, lecture, where, value, loc):
+    req = copy.deepcopy(lecture)
+    holder = {"lr": req["optimizer"], "x": req, "inputs": req["network"], "nesterov": req["optimizer"]}[where]
+    holder[where] = value
+    r = client.post("/api/step", json=req)
+    assert r.status_code == 422 and _msg(r, loc)
 
 
 def test_a_body_that_is_not_json_is_422(client):

@@ -41,8 +41,9 @@ document.addEventListener("keydown", (e) => {
   if (t.closest?.(TYPING)) return;
   const onButton = t.closest?.("button, [role=button]");
   const k = e.key;
-  if (k === "ArrowRight" || (k === " " && !onButton)) store.next();
-  else if (k === "ArrowLeft") store.previous();
+  // PageDown / PageUp: what presentation clickers send.
+  if (k === "ArrowRight" || k === "PageDown" || (k === " " && !onButton)) store.next();
+  else if (k === "ArrowLeft" || k === "PageUp") store.previous();
   else if (k === "Home") store.goTo(0);
   else if (k === "End") store.goTo(Infinity);
   else if (k >= "1" && k <= "4") store.jumpToPhase(PHASES[Number(k) - 1]);

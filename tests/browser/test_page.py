@@ -137,6 +137,10 @@ def test_keyboard_stepping_works(page):
     expect(explain).to_contain_text("Step 33 of 33")
     page.keyboard.press("Home")
     expect(explain).to_contain_text("Step 1 of 33")
+    page.keyboard.press("PageDown")  # a presentation clicker
+    expect(explain).to_contain_text("Step 2 of 33")
+    page.keyboard.press("PageUp")
+    expect(explain).to_contain_text("Step 1 of 33")
     page.get_by_role("button", name=re.compile("Play")).click()  # plays on by itself
     expect(explain).to_contain_text("Step 2 of 33")
     page.keyboard.press("p")  # and pauses
