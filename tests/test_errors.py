@@ -437,3 +437,16 @@ def test_a_body_of_many_wrong_values_gets_a_short_422_that_counts_the_rest(clien
     assert len(detail) == 51 and len(r.content) < 20_000
     assert detail[-1]["type"] == "too_many_errors" and "4950 more" in detail[-1]["msg"]
     assert detail[0]["loc"] == ["body", "x", 0, 0]
+
+
+@pytest.mark.parametrize("state", [
+    {"name": "sgd", "params": {"layers.0.bias": {"momentum_buffer": [10**400, 1]}}},
+    {"name": "sgd", "params": {"layers.0.weight": {"momentum_buffer": [[1, 2, 3], [1]]}}},
+    {"name": "sgd", "params": {"layers.0.bias": {"momentum_buffer": "abc"}}},
+])
+def test_an_optimizer_state_of_numbers_torch_cannot_hold_is_422_at_its_path(client, lecture, state):
+    body = dict(lecture, optimizer=dict(lecture["optimizer"], momentum=0.9), optimizer_state=state)
+    r = client.post("/api/step", content=json.dumps(body), headers={"content-type": "application/json"})
+    assert r.status_code == 422, r.text[:300]
+    loc = r.json()["detail"][0]["loc"]
+    assert loc[:3] == ["body", "optimizer_state", "params"] and loc[-1] == "momentum_buffer"

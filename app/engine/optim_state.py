@@ -71,7 +71,7 @@ def load_state(
                             "omit optimizer_state after changing the network",
                         )
                     loaded[key] = t
-            except (TypeError, ValueError) as exc:
+            except (TypeError, ValueError, OverflowError, RuntimeError) as exc:
                 if isinstance(exc, SpecError):
                     raise
                 raise SpecError(loc + ("params", pname, key), f"not a number array: {exc}") from None
