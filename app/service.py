@@ -54,8 +54,9 @@ def parse(body: bytes, settings: Settings) -> StepRequest:
 def _error(e: dict) -> dict:
     """A validation error as the 422 shows it: the field's path, the message, a short echo of the input."""
     echo = e.get("input")
-    if not (echo is None or isinstance(echo, (bool, int, float)) or (isinstance(echo, str) and len(echo) <= 80)):
-        echo = None  # bytes (bad UTF-8), whole objects, long strings: the path and message say enough
+    small_int = isinstance(echo, int) and abs(echo) < 2**63
+    if not (echo is None or small_int or isinstance(echo, float) or (isinstance(echo, str) and len(echo) <= 80)):
+        echo = None  # bytes (bad UTF-8), whole objects, long strings, huge integers: the path and message say enough
     return {"type": e["type"], "loc": ("body", *e["loc"]), "msg": e["msg"], "input": echo}
 
 

@@ -14,9 +14,15 @@ def _err(loc: tuple, msg: str, kind: str = "value_error") -> dict:
     return {"type": kind, "loc": ("body",) + loc, "msg": msg, "input": None}
 
 
+def _short(value) -> str:
+    """A number as an error message quotes it: a huge one by its first digits and its length."""
+    text = str(value)
+    return text if len(text) <= 24 else f"{text[:12]}… ({len(text)} digits)"
+
+
 def limit_message(field: str, limit: int, what: str, got) -> str:
     """A limit's refusal, naming the setting and its variable: 'at most 8 layers (limit …); got 9'."""
-    return f"at most {limit} {what} (limit {field}, BACKPROP_LAB_{field.upper()}); got {got}"
+    return f"at most {limit} {what} (limit {field}, BACKPROP_LAB_{field.upper()}); got {_short(got)}"
 
 
 def limit_errors(req: StepRequest, settings: Settings) -> list[dict]:
@@ -83,7 +89,7 @@ def _data_errors(req: StepRequest) -> list[dict]:
                 errors.append(_err(("y", r), "cross_entropy targets are class indices (integers)"))
                 break
             if not 0 <= label < outputs:
-                errors.append(_err(("y", r), f"class index must be in 0..{outputs - 1} (output units), got {label}"))
+                errors.append(_err(("y", r), f"class index must be in 0..{outputs - 1} (output units), got {_short(label)}"))
                 break
     else:
         for r, row in enumerate(req.y):
