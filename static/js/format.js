@@ -55,9 +55,6 @@ export function toNumber(v) {
   return NaN;
 }
 
-export function isFiniteValue(v) {
-  return typeof v === "number" && Number.isFinite(v);
-}
 
 /** What a person typed, as a number: accepts "−" (U+2212), "," as decimal point, "1e-3". */
 export function parseInput(text) {

@@ -132,6 +132,3 @@ function hitsCircle(box, c) {
   const dy = Math.max(Math.abs(c.y - box.y) - box.h / 2, 0);
   return dx * dx + dy * dy < c.r * c.r;
 }
-
-/** Is (x, y) inside the box {x, y, w, h} centred on its x, y? For hit tests in tests. */
-export const inBox = (p, b) => Math.abs(p.x - b.x) <= b.w / 2 && Math.abs(p.y - b.y) <= b.h / 2;

@@ -10,7 +10,7 @@ from ...registry import ACTIVATIONS, LOSSES
 from ..addresses import addr
 from .context import Context, make_step
 from .forward import ACT_NAMES, LOSS_NAMES
-from .tokens import bare, d, fraction, joined, num, op, sym, template
+from .tokens import d, fraction, joined, num, op, sym, template
 
 
 def _output_step(ctx: Context, k: int) -> tuple[dict, list[dict]]:
@@ -125,6 +125,3 @@ def _top_ops(tokens: list[dict]) -> set[str]:
         elif depth == 0:
             out.add(t["s"])
     return out
-
-
-__all__ = ["backward_steps", "bare"]

@@ -71,7 +71,7 @@ def make_step(phase: str, kind: str, layer: int | None, unit: int | None, target
     """One step of the player: what it is about, its formulas, the address of its value."""
     refs: dict[str, None] = {target: None}
     for tokens in (lhs, *forms):
-        for a in addresses(_flat(tokens)):
+        for a in addresses(tokens):
             refs[a] = None
     for a in extra_refs:
         refs[a] = None
@@ -81,7 +81,3 @@ def make_step(phase: str, kind: str, layer: int | None, unit: int | None, target
         "value": value, "contribution": contribution, "op": op,
         "words": {"id": words or kind, "args": args or {}},
     }
-
-
-def _flat(tokens: list[dict]) -> list[dict]:
-    return tokens
