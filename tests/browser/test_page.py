@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 EXPLAIN = "[data-testid=explain]"
@@ -378,3 +379,17 @@ def resolve(table, ctx, address):
         key = re.sub(r"\{(\w+)(-1)?\}", lambda m: str(values[m.group(1)] - (1 if m.group(2) else 0)), segment)
         node = node[int(key)] if key.isdigit() else node[key]
     return node
+
+
+@pytest.mark.parametrize("width, height, query", [
+    (1024, 768, "?preset=xor"), (1024, 768, "?preset=xor&present"), (1024, 768, "?preset=mini-mlp&panel"),
+    (1280, 720, "?preset=xor&present"),
+])
+def test_the_page_is_never_wider_than_a_projector_and_apply_stays_on_screen(page, width, height, query):
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(page.base_url + "/" + query)
+    expect(page.locator(f"{EXPLAIN} [data-line=value]")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    for hook in ("[data-apply]", "[data-control=present]", "[data-testid=loss]", "[data-player=next]"):
+        box = page.locator(hook).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= width and box["y"] + box["height"] <= height, hook
