@@ -16,7 +16,8 @@ from .engine.explain import Layer, Structure, explain_gzip, explain_json, explai
 from .engine.explain.context import Context
 from .engine.explain.forward import MAX_LOSS_TERMS, loss_pairs
 from .engine.ops import hyper_of
-from .engine.session import Shape, StepInput, StepResult, run
+from .engine.session import run
+from .engine.stepio import Shape, StepInput, StepResult
 from .jsonsafe import finite_or_text
 from .registry import LOSSES
 from .schemas import NetworkSpec, StepRequest

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
 
-import numpy as np
 import torch
 from torch import nn
 
@@ -21,63 +19,7 @@ from .graph import autograd_graph
 from .network import DTYPES, MLP, initial_parameters, linear
 from .ops import make_activation, make_loss, make_optimizer
 from .optim_state import dump_state, load_state
-
-
-@dataclass(frozen=True)
-class Shape:
-    """What the torch modules depend on: sizes, activations, frozen tensors, loss, optimizer, dtype."""
-
-    inputs: int
-    layers: tuple[tuple[int, str, bool, bool], ...]  # (units, activation, freeze_weights, freeze_biases)
-    loss: str
-    optimizer: str
-    dtype: str = "float64"
-
-    def fan_ins(self) -> list[int]:
-        return [self.inputs] + [units for units, *_ in self.layers[:-1]]
-
-
-@dataclass
-class StepInput:
-    """The numbers of one step: parameters (None: from `seed`), data, hyper-parameters, state."""
-
-    shape: Shape
-    weights: list
-    biases: list
-    slopes: list[float]
-    seed: int
-    x: list
-    y: list
-    hyper: dict
-    state: dict | None = None
-    sample: int = 0
-    shown_terms: list[tuple[int, int]] | None = None  # the loss terms written out, when not all are
-
-
-@dataclass
-class StepResult:
-    """Every number of the step, read once from torch: numpy arrays (orjson writes them without
-    a detour through Python lists), floats, and the state's nested dicts."""
-
-    loss: float
-    pre: list
-    post: list
-    grad_pre: list
-    grad_post: list
-    grad_weights: list
-    grad_biases: list
-    grad_input: list
-    weights: list
-    biases: list
-    weights_after: list
-    biases_after: list
-    probabilities: list | None
-    state: dict | None
-    optimizer_terms: list | None
-    sample_grads: list | None
-    loss_rest: float | None
-    graph: dict
-    diverged: bool
+from .stepio import Shape, StepInput, StepResult, all_finite, as_array, as_tensor
 
 
 class Session:
@@ -124,8 +66,8 @@ class Session:
                     self.shape.fan_ins(), [u for u, *_ in self.shape.layers], inp.seed)]
         for k, (w, b) in enumerate(zip(self.weights, self.biases)):
             given_w, given_b = inp.weights[k], inp.biases[k]
-            w.data = _tensor(given_w, dtype) if given_w is not None else initial[k][0].clone()
-            b.data = _tensor(given_b, dtype) if given_b is not None else initial[k][1].clone()
+            w.data = as_tensor(given_w, dtype) if given_w is not None else initial[k][0].clone()
+            b.data = as_tensor(given_b, dtype) if given_b is not None else initial[k][1].clone()
             w.grad = None
             b.grad = None
         for k, phi in self.slopes:
@@ -142,14 +84,14 @@ class Session:
     def _before(self, given: list, params: list) -> list:
         """The parameters' values before the step: the request's own lists when they are exactly
         the tensor's numbers (float64), else a copy (the step writes the parameters in place)."""
-        return [g if g is not None and self.float64 else _np(p.detach().clone()) for g, p in zip(given, params)]
+        return [g if g is not None and self.float64 else as_array(p.detach().clone()) for g, p in zip(given, params)]
 
     def step(self, inp: StepInput) -> StepResult:
         """Forward, loss, backward and the optimizer's step, every intermediate number read out."""
         self._load(inp)
         dtype = self.dtype
-        x = _tensor(inp.x, dtype).requires_grad_()
-        y = torch.tensor(inp.y, dtype=torch.long) if self.classes else _tensor(inp.y, dtype)
+        x = as_tensor(inp.x, dtype).requires_grad_()
+        y = torch.tensor(inp.y, dtype=torch.long) if self.classes else as_tensor(inp.y, dtype)
         captured = self.net.forward_captured(x)
         output = captured[-1][1]
         nan_out = self.shape.loss == "bce" and bool(torch.isnan(output).any())
@@ -158,8 +100,8 @@ class Session:
         loss.backward()
         weights = self._before(inp.weights, self.weights)
         biases = self._before(inp.biases, self.biases)
-        grad_w = [_np(w.grad) for w in self.weights]
-        grad_b = [_np(b.grad) for b in self.biases]
+        grad_w = [as_array(w.grad) for w in self.weights]
+        grad_b = [as_array(b.grad) for b in self.biases]
         graph = self.graphs.get(len(inp.x)) if not nan_out else None
         if graph is None:
             graph = autograd_graph(loss, self.named, x, len(self.linears), self.shape.layers[-1][0])
@@ -171,10 +113,10 @@ class Session:
             loss_rest = float("nan") if nan_out else self._loss_rest(output, y, inp.shown_terms)
         if self.optimizer is not None:
             self.optimizer.step()
-        pre = [_np(s) for s, _ in captured]
-        post = [_np(z) for _, z in captured]
-        grad_pre = [_np(s.grad) for s, _ in captured]
-        grad_post = [_np(z.grad) if z.grad is not None else g for (_, z), g in zip(captured, grad_pre)]
+        pre = [as_array(s) for s, _ in captured]
+        post = [as_array(z) for _, z in captured]
+        grad_pre = [as_array(s.grad) for s, _ in captured]
+        grad_post = [as_array(z.grad) if z.grad is not None else g for (_, z), g in zip(captured, grad_pre)]
         result = StepResult(
             loss=loss.item(),
             pre=pre,
@@ -183,12 +125,12 @@ class Session:
             grad_post=grad_post,
             grad_weights=grad_w,
             grad_biases=grad_b,
-            grad_input=_np(x.grad),
+            grad_input=as_array(x.grad),
             weights=weights,
             biases=biases,
-            weights_after=[_np(w) for w in self.weights],
-            biases_after=[_np(b) for b in self.biases],
-            probabilities=_np(torch.softmax(output.detach(), dim=1)) if self.classes else None,
+            weights_after=[as_array(w) for w in self.weights],
+            biases_after=[as_array(b) for b in self.biases],
+            probabilities=as_array(torch.softmax(output.detach(), dim=1)) if self.classes else None,
             state=dump_state(self.shape.optimizer, self.optimizer, self.names) if self.optimizer else None,
             optimizer_terms=self._adam_terms(inp.hyper) if self.shape.optimizer == "adam" and self.optimizer else None,
             sample_grads=sample_grads,
@@ -196,7 +138,7 @@ class Session:
             graph=graph,
             diverged=False,
         )
-        result.diverged = not _finite(result)
+        result.diverged = not all_finite(result)
         return result
 
     def _sample_grads(self, captured, x: torch.Tensor, n: int) -> list[dict]:
@@ -206,8 +148,8 @@ class Session:
             a = x.detach()
             for (s, z), w, b in zip(captured, self.weights, self.biases):
                 g = s.grad[n]
-                out.append({"weights": _np(torch.outer(g, a[n])) if w.requires_grad else None,
-                            "biases": _np(g) if b.requires_grad else None})
+                out.append({"weights": as_array(torch.outer(g, a[n])) if w.requires_grad else None,
+                            "biases": as_array(g) if b.requires_grad else None})
                 a = z.detach()
         return out
 
@@ -234,46 +176,10 @@ class Session:
                     entry[kind] = None
                     continue
                 t = float(st["step"])
-                entry[kind] = {"m_hat": _np(st["exp_avg"] / (1 - beta1**t)),
-                               "v_hat": _np(st["exp_avg_sq"] / (1 - beta2**t))}
+                entry[kind] = {"m_hat": as_array(st["exp_avg"] / (1 - beta1**t)),
+                               "v_hat": as_array(st["exp_avg_sq"] / (1 - beta2**t))}
             out.append(entry)
         return out
-
-
-def _finite(r: StepResult) -> bool:
-    """Is every number of the step finite? orjson would write a stray inf as null.
-
-    Checked on the arrays the answer carries (the request's own numbers were checked finite).
-    """
-    # (the values before the step are the request's, checked finite, or the seed's initialisation)
-    arrays = [np.asarray([r.loss]), *r.pre, *r.post, *r.grad_pre, *r.grad_post, r.grad_input,
-              *r.weights_after, *r.biases_after]
-    arrays += [a for a in (*r.grad_weights, *r.grad_biases) if a is not None]
-    if r.probabilities is not None:
-        arrays.append(r.probabilities)
-    if r.loss_rest is not None:
-        arrays.append(np.asarray([r.loss_rest]))
-    for layer in r.sample_grads or ():
-        arrays += [a for a in layer.values() if a is not None]
-    for layer in r.optimizer_terms or ():
-        arrays += [a for terms in layer.values() if terms for a in terms.values()]
-    for entry in (r.state or {}).get("params", {}).values():
-        arrays += [a for a in entry.values() if isinstance(a, np.ndarray)]
-    return bool(np.isfinite(np.concatenate([a.ravel() for a in arrays])).all())
-
-
-def _tensor(values: list, dtype: torch.dtype) -> torch.Tensor:
-    """A tensor from nested lists (through numpy: half the time of torch.tensor on lists)."""
-    return torch.from_numpy(np.array(values, dtype=np.float64)).to(dtype)
-
-
-def _np(t: torch.Tensor | None):
-    """A tensor's numbers as a float64 numpy array: a float32 value is written as the exact
-    float64 it equals (orjson would write float32's shortest repr, a different number)."""
-    if t is None:
-        return None
-    t = t.detach()
-    return t.numpy() if t.dtype == torch.float64 else t.double().numpy()
 
 
 _local = threading.local()

@@ -1,0 +1,102 @@
+"""What goes into one step and what comes out: the structure, the numbers in, every number out,
+and the two conversions between the request's lists, torch's tensors and the answer's arrays."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What the torch modules depend on: sizes, activations, frozen tensors, loss, optimizer, dtype."""
+
+    inputs: int
+    layers: tuple[tuple[int, str, bool, bool], ...]  # (units, activation, freeze_weights, freeze_biases)
+    loss: str
+    optimizer: str
+    dtype: str = "float64"
+
+    def fan_ins(self) -> list[int]:
+        return [self.inputs] + [units for units, *_ in self.layers[:-1]]
+
+
+@dataclass
+class StepInput:
+    """The numbers of one step: parameters (None: from `seed`), data, hyper-parameters, state."""
+
+    shape: Shape
+    weights: list
+    biases: list
+    slopes: list[float]
+    seed: int
+    x: list
+    y: list
+    hyper: dict
+    state: dict | None = None
+    sample: int = 0
+    shown_terms: list[tuple[int, int]] | None = None  # the loss terms written out, when not all are
+
+
+@dataclass
+class StepResult:
+    """Every number of the step, read once from torch: numpy arrays (orjson writes them without
+    a detour through Python lists), floats, and the state's nested dicts."""
+
+    loss: float
+    pre: list
+    post: list
+    grad_pre: list
+    grad_post: list
+    grad_weights: list
+    grad_biases: list
+    grad_input: list
+    weights: list
+    biases: list
+    weights_after: list
+    biases_after: list
+    probabilities: list | None
+    state: dict | None
+    optimizer_terms: list | None
+    sample_grads: list | None
+    loss_rest: float | None
+    graph: dict
+    diverged: bool
+
+
+def all_finite(r: StepResult) -> bool:
+    """Is every number of the step finite? orjson would write a stray inf as null.
+
+    Checked on the arrays the answer carries (the request's own numbers were checked finite).
+    """
+    # (the values before the step are the request's, checked finite, or the seed's initialisation)
+    arrays = [np.asarray([r.loss]), *r.pre, *r.post, *r.grad_pre, *r.grad_post, r.grad_input,
+              *r.weights_after, *r.biases_after]
+    arrays += [a for a in (*r.grad_weights, *r.grad_biases) if a is not None]
+    if r.probabilities is not None:
+        arrays.append(r.probabilities)
+    if r.loss_rest is not None:
+        arrays.append(np.asarray([r.loss_rest]))
+    for layer in r.sample_grads or ():
+        arrays += [a for a in layer.values() if a is not None]
+    for layer in r.optimizer_terms or ():
+        arrays += [a for terms in layer.values() if terms for a in terms.values()]
+    for entry in (r.state or {}).get("params", {}).values():
+        arrays += [a for a in entry.values() if isinstance(a, np.ndarray)]
+    return bool(np.isfinite(np.concatenate([a.ravel() for a in arrays])).all())
+
+
+def as_tensor(values: list, dtype: torch.dtype) -> torch.Tensor:
+    """A tensor from nested lists (through numpy: half the time of torch.tensor on lists)."""
+    return torch.from_numpy(np.array(values, dtype=np.float64)).to(dtype)
+
+
+def as_array(t: torch.Tensor | None):
+    """A tensor's numbers as a float64 numpy array: a float32 value is written as the exact
+    float64 it equals (orjson would write float32's shortest repr, a different number)."""
+    if t is None:
+        return None
+    t = t.detach()
+    return t.numpy() if t.dtype == torch.float64 else t.double().numpy()
