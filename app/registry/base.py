@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .template import tpl
+from .template import top_level_ops, tpl
 
 # The placeholders templates may use: an activation's (s, z, α, g = ∂L/∂z, Σ a sum over the
 # layer) and a loss's (ŷ, y, p a probability, onehot 1 for the true class).
@@ -43,15 +43,7 @@ class Activation:
         """∂L/∂s in terms of g = ∂L/∂z: the given rule, else g times the derivative."""
         if self.backward:
             return self.backward
-        tokens = tpl(self.derivative, VARS)
-        depth, summed = 0, False
-        for t in tokens:
-            if t["t"] == "op" and t["s"] in "([":
-                depth += 1
-            elif t["t"] == "op" and t["s"] in ")]":
-                depth -= 1
-            elif t["t"] == "op" and t["s"] in "+−" and depth == 0:
-                summed = True
+        summed = bool(top_level_ops(tpl(self.derivative, VARS)) & {"+", "−"})
         if self.derivative == "1":
             return "g"
         return f"g·({self.derivative})" if summed else f"g·{self.derivative}"

@@ -55,3 +55,18 @@ def fill(tokens: list[dict], values: dict[str, list[dict] | dict]) -> list[dict]
         else:
             out.append(t)
     return out
+
+
+def top_level_ops(tokens: list[dict]) -> set[str]:
+    """The operators outside any bracket: {"+"} for a·b + c, {"·"} for a·(b + c)."""
+    depth, out = 0, set()
+    for t in tokens:
+        if t["t"] != "op":
+            continue
+        if t["s"] in "([":
+            depth += 1
+        elif t["s"] in ")]":
+            depth -= 1
+        elif depth == 0:
+            out.add(t["s"])
+    return out

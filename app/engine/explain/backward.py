@@ -7,6 +7,7 @@ activation's and the loss's own derivative templates from the registry.
 from __future__ import annotations
 
 from ...registry import ACTIVATIONS, LOSSES
+from ...registry.template import top_level_ops
 from ..addresses import addr
 from .context import Context, make_step
 from .forward import ACT_NAMES, LOSS_NAMES
@@ -26,7 +27,7 @@ def _output_step(ctx: Context, k: int) -> tuple[dict, list[dict]]:
         count = ctx.N * ctx.K
     form = template(entry.derivative, LOSS_NAMES, values)
     if entry.reduction == "mean" and count > 1:
-        form = fraction(count) + ([op("(")] + form + [op(")")] if "−" in _top_ops(form) else form)
+        form = fraction(count) + ([op("(")] + form + [op(")")] if "−" in top_level_ops(form) else form)
     target = addr("dL/dz", L, n, k)
     extra = (addr("c", n),) if entry.targets == "classes" else ()
     step = make_step("backward", "grad_output", L, k, target, [note.dL(yhat)], [form], target, op=entry.id,
@@ -103,7 +104,7 @@ def backward_steps(ctx: Context) -> list[dict]:
         step, form = _output_step(ctx, k)
         steps.append(step)
         if ctx.identity(ctx.L) and len(form) <= 8:  # short enough to write out in each weight's step
-            out_forms[k] = [op("(")] + form + [op(")")] if _top_ops(form) & {"+", "−"} else form
+            out_forms[k] = [op("(")] + form + [op(")")] if top_level_ops(form) & {"+", "−"} else form
     for layer in range(ctx.L, 0, -1):
         if layer < ctx.L:
             steps += [_grad_post(ctx, layer, i) for i in range(ctx.widths[layer])]
@@ -111,17 +112,3 @@ def backward_steps(ctx: Context) -> list[dict]:
             steps += [_grad_pre(ctx, layer, i) for i in range(ctx.widths[layer])]
         steps += _param_steps(ctx, layer, out_forms if layer == ctx.L else {})
     return steps
-
-
-def _top_ops(tokens: list[dict]) -> set[str]:
-    depth, out = 0, set()
-    for t in tokens:
-        if t["t"] != "op":
-            continue
-        if t["s"] in "([":
-            depth += 1
-        elif t["s"] in ")]":
-            depth -= 1
-        elif depth == 0:
-            out.add(t["s"])
-    return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...registry import ACTIVATIONS, LOSSES
+from ...registry.template import top_level_ops
 from ..addresses import addr
 from .context import Context, make_step
 from .tokens import fn, fraction, joined, op, sym, template
@@ -76,14 +77,14 @@ def loss_step(ctx: Context) -> dict:
     terms = []
     for n, k in pairs:
         term = _loss_term(ctx, n, k)
-        terms.append([op("[")] + term + [op("]")] if several and "+" in _ops(term) else term)
+        terms.append([op("[")] + term + [op("]")] if several and "+" in top_level_ops(term) else term)
     if len(pairs) < count:  # the other terms, summed by torch, as one number
         terms.append([sym("…", addr("Lrest"))])
     body = joined(terms)
     form = [op("−")] if entry.negate else []
     if entry.reduction == "mean" and count > 1:
         form += fraction(count) + [op("(")] + body + [op(")")]
-    elif entry.negate and (len(terms) > 1 or "+" in _ops(body)):
+    elif entry.negate and (len(terms) > 1 or "+" in top_level_ops(body)):
         form += [op("(")] + body + [op(")")]
     else:
         form += body
@@ -92,7 +93,3 @@ def loss_step(ctx: Context) -> dict:
         extra = tuple(addr("z", ctx.L, ctx.n, k) for k in range(ctx.K)) + (addr("c", ctx.n),)
     return make_step("loss", "loss", None, None, addr("L"), [ctx.note.loss()], [form], addr("L"), op=entry.id,
                      sample=ctx.n, args={"count": count, "shown": len(pairs)}, extra_refs=extra)
-
-
-def _ops(tokens: list[dict]) -> set[str]:
-    return {t["s"] for t in tokens if t["t"] == "op"}
