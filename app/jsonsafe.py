@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 
 def _name(v: float) -> str:
     if v != v:
@@ -12,7 +14,10 @@ def _name(v: float) -> str:
 
 
 def finite_or_text(value):
-    """A copy of nested dicts/lists with every NaN/Inf float replaced by "NaN", "Infinity" or "-Infinity"."""
+    """A copy of nested dicts/lists (numpy arrays made lists) with every NaN/Inf float replaced by
+    "NaN", "Infinity" or "-Infinity"."""
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
     if isinstance(value, float):
         return value if math.isfinite(value) else _name(value)
     if isinstance(value, dict):

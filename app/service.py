@@ -6,7 +6,6 @@ benchmarks call them directly. The JSON shape of a step answer is written here, 
 
 from __future__ import annotations
 
-import numpy as np
 import orjson
 from pydantic import ValidationError
 
@@ -139,18 +138,7 @@ def answer(req: StepRequest, result: StepResult, key: str) -> dict:
         "loss_rest": r.loss_rest,
         "diverged": r.diverged,
     }
-    return finite_or_text(as_lists(content)) if r.diverged else content
-
-
-def as_lists(value):
-    """Nested dicts and lists with every numpy array made a list (the slow path of a diverged step)."""
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, dict):
-        return {k: as_lists(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [as_lists(v) for v in value]
-    return value
+    return finite_or_text(content) if r.diverged else content
 
 
 def encode(content: dict) -> bytes:
