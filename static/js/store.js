@@ -36,6 +36,7 @@ export class Store extends EventTarget {
     this._dirty = false; // the request changed since the last one was sent
     this._inflight = false;
     this._epoch = 0; // bumped by edits that change the structure: older answers are dropped
+    this._answers = 0; // answers shown so far: an edit whose answer came first needs no repaint of its own
     this._abort = null;
   }
 
@@ -121,7 +122,7 @@ export class Store extends EventTarget {
         if (explanation?.key !== response.explain_key) explanation = await api.explain(body, signal);
         if (epoch !== this._epoch) return; // a structural edit came meanwhile: its own request is on its way
         this._inflight = false;
-        this._answers = (this._answers ?? 0) + 1;
+        this._answers += 1;
         const step = clampStep(this.state.step, explanation.steps);
         this.set({ response, sent: body, explanation, step, pending: this._dirty, error: this._dirty ? this.state.error : null }, "response");
       } catch (err) {
