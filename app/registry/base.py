@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .template import top_level_ops, tpl
 
-# The placeholders templates may use: an activation's (s, z, α, g = ∂L/∂z, Σ a sum over the
+# The names a template fills in: an activation's (s, z, α, g = ∂L/∂z, Σ a sum over the
 # layer) and a loss's (ŷ, y, p a probability, onehot 1 for the true class).
 VARS = frozenset({"s", "z", "α", "g", "Σ"})
 LOSS_VARS = frozenset({"ŷ", "y", "p", "onehot"})

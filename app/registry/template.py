@@ -1,9 +1,9 @@
 """Formula templates: a short string in the lecture's notation, read into tokens.
 
 `tpl("z·(1 − z)", vars={"z"})` gives the flat token list the page renders (MathML, text,
-LaTeX) and the tests evaluate. Names in `vars` are placeholders the explanation fills with
-symbols that carry addresses; a name followed by "(" is a function; anything else is a
-constant symbol. Pure data: no torch, no FastAPI.
+LaTeX) and the tests evaluate. Names in `vars` stand for what the explanation fills in:
+symbols that carry addresses; a name followed by "(" is a function; any other name is an
+error (a typo in an entry fails at import). Pure data: no torch, no FastAPI.
 """
 
 from __future__ import annotations

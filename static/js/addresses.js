@@ -5,16 +5,16 @@
 import { toNumber } from "./format.js";
 
 const NON_FINITE = new Set(["NaN", "Infinity", "-Infinity"]);
-const PLACEHOLDER = /\{(\w+)(?:([+-])(\d+))?\}/g;
+const INDEX_SLOT = /\{(\w+)(?:([+-])(\d+))?\}/g;
 const DIGITS = /^\d+$/;
 
-// The offset of a placeholder: {l-1} → −1, {l} → 0.
+// The offset of an index slot: {l-1} → −1, {l} → 0.
 const shiftOf = (sign, k) => (k === undefined ? 0 : sign === "-" ? -Number(k) : Number(k));
 
 // "{l-1}" with l = 2 → "1"; null when the segment needs an index that is not given.
 function fill(template, values) {
   let missing = false;
-  const text = String(template).replace(PLACEHOLDER, (_, name, sign, k) => {
+  const text = String(template).replace(INDEX_SLOT, (_, name, sign, k) => {
     if (values[name] === undefined) missing = true;
     return String(values[name] + shiftOf(sign, k));
   });
@@ -29,7 +29,7 @@ function unfill(template, concrete) {
   const slots = [];
   let pattern = "";
   let last = 0;
-  for (const m of source.matchAll(PLACEHOLDER)) {
+  for (const m of source.matchAll(INDEX_SLOT)) {
     pattern += `${literal(source.slice(last, m.index))}(\\d+)`;
     slots.push({ name: m[1], shift: shiftOf(m[2], m[3]) });
     last = m.index + m[0].length;
