@@ -9,6 +9,7 @@ import { mountExplain } from "./views/explain.js";
 import { mountNetwork } from "./views/network.js";
 import { mountPlayer } from "./views/player.js";
 import { mountStatus } from "./views/status.js";
+import { mountTabs } from "./views/tabs.js";
 import { mountToolbar } from "./views/toolbar.js";
 import { mountValues } from "./views/values.js";
 
@@ -21,9 +22,11 @@ Object.assign(store.state, {
   presenting: params.has("present"),
   panelOpen: params.has("panel") || innerWidth >= 1600,
   explainOpen: !params.has("no-explain"),
+  viewTab: params.get("view") || "diagram",
 });
 
 mountToolbar($("[data-region=toolbar]"), store);
+mountTabs($("[data-region=view-tabs]"), store);
 mountStatus($("[data-region=status]"), store);
 mountNetwork($("[data-region=diagram]"), store);
 mountEditing($("[data-region=diagram]"), store);
