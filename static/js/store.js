@@ -77,13 +77,22 @@ export class Store extends EventTarget {
 
   async loadPreset(id) {
     try {
-      const request = await api.getPreset(id);
-      this._newStructure();
-      this.set({ presetId: id, request, optimizerState: null, traceSample: 0, step: 0, response: null, sent: null, error: null }, "request");
-      this.recompute();
+      this.loadRequest(await api.getPreset(id), { presetId: id });
     } catch (err) {
       this.set({ error: { message: err.message } }, "error");
     }
+  }
+
+  /**
+   * Show a whole request (from a link, a file, a training snapshot…): network, x, y,
+   * optimizer, and optionally the optimizer state, the traced sample and the player's step.
+   * `presetId` is null unless the request is a preset's.
+   */
+  loadRequest(request, { optimizerState = null, traceSample = 0, step = 0, presetId = null } = {}) {
+    this._newStructure();
+    const sample = Math.max(0, Math.min(traceSample, request.x.length - 1));
+    this.set({ presetId, request, optimizerState, traceSample: sample, step, response: null, sent: null, error: null }, "request");
+    this.recompute();
   }
 
   /** The body of the next POST /api/step. */
