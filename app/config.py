@@ -37,6 +37,18 @@ class Settings(BaseSettings):
     inline_max_bytes: int = Field(
         16_384, ge=0, description="A body larger than this is parsed on the engine threads, never on the event loop."
     )
+    max_answer_bytes: int = Field(
+        8_388_608, ge=65_536, description="Largest step answer, in bytes, estimated from the request's shape before "
+        "anything is computed (25 bytes a number); a request whose answer would be larger gets 422."
+    )
+    compute_budget: float = Field(
+        5.0, gt=0, description="Seconds of computing one request may take on the engine threads, checked between a "
+        "step's phases; past it the step stops and the request gets 503 with Retry-After."
+    )
+    queue_limit: int = Field(
+        16, ge=0, description="Requests that may wait for an engine thread (cheapest first); one more gets 503 "
+        "with Retry-After at once."
+    )
     workers: int = Field(1, ge=1, description="Worker processes (uvicorn workers; the API is stateless).")
     allowed_hosts: Annotated[list[str], NoDecode] = Field(
         [], description="Host names the server answers to, comma-separated, any port (* any name; *.example.org "

@@ -21,6 +21,8 @@ from .docs import router as docs_router
 from .jsonsafe import finite_or_text
 from .main_paths import resource_dir
 from .routes import api, pages
+from .routes.errors import busy, gone
+from .scheduler import Busy, ClientGone, Scheduler
 from .security import install as install_security
 from .slowclients import ClientGoneMiddleware
 
@@ -67,6 +69,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Steps run here, off the event loop; more threads than this only fight over the GIL.
         app.state.engine = ThreadPoolExecutor(settings.engine_threads, thread_name_prefix="engine",
                                               initializer=_engine_thread_init, initargs=(settings.torch_threads,))
+        app.state.scheduler = Scheduler(app.state.engine, settings.engine_threads, settings.queue_limit,
+                                        settings.compute_budget)
         _warm_up(settings)
         # and on every engine thread, so none of them pays torch's first-use cost in a request:
         # each warm-up waits for the others, so the pool must give each one its own thread.
@@ -94,6 +98,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(ClientGoneMiddleware)  # outside the body limit, which reads the body
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Busy, busy)
+    app.add_exception_handler(ClientGone, gone)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(docs_router)
