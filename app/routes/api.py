@@ -76,7 +76,14 @@ async def explain(request: Request, settings: SettingsDep) -> Response:
     """The player's steps for the request's network structure: template ids and addresses, no numbers."""
     body = await request.body()
     gzipped = "gzip" in request.headers.get("accept-encoding", "")
-    content = await _scheduled(request, len(body) // 8, explain_bytes, body, settings, gzipped)
+    cost = len(body) // 8  # a large body: parsed on the engine threads, its size for its cost
+    if len(body) <= settings.inline_max_bytes:
+        try:
+            req = parse(body, settings)
+        except RequestInvalid as exc:
+            raise RequestValidationError(exc.errors) from None
+        cost = _cost(req)  # the explanation grows with the parameters and samples, not with the body
+    content = await _scheduled(request, cost, explain_bytes, body, settings, gzipped)
     headers = {"vary": "Accept-Encoding"} | ({"content-encoding": "gzip"} if gzipped else {})
     return Response(content, media_type="application/json", headers=headers)
 
