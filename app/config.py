@@ -49,6 +49,11 @@ class Settings(BaseSettings):
         16, ge=0, description="Requests that may wait for an engine thread (cheapest first); one more gets 503 "
         "with Retry-After at once."
     )
+    switch_interval: float = Field(
+        0.001, gt=0, le=0.1, description="Seconds a thread computing in Python may hold the GIL before the event loop "
+        "gets it back (sys.setswitchinterval; Python's default is 0.005): shorter keeps small requests quick while "
+        "a heavy one is computed."
+    )
     workers: int = Field(1, ge=1, description="Worker processes (uvicorn workers; the API is stateless).")
     allowed_hosts: Annotated[list[str], NoDecode] = Field(
         [], description="Host names the server answers to, comma-separated, any port (* any name; *.example.org "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 from contextlib import asynccontextmanager
 
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         import torch  # heavy: imported when the server starts, not at import time
 
         torch.set_num_threads(settings.torch_threads)  # the event loop's thread runs the small steps
+        sys.setswitchinterval(settings.switch_interval)
         # Steps run here, off the event loop; more threads than this only fight over the GIL.
         app.state.engine = ThreadPoolExecutor(settings.engine_threads, thread_name_prefix="engine",
                                               initializer=_engine_thread_init, initargs=(settings.torch_threads,))

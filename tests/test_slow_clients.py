@@ -148,6 +148,9 @@ def test_past_the_concurrency_limit_a_request_gets_503_and_is_served_again_once_
     try:
         r = httpx.get(f"http://127.0.0.1:{server}/api/health", timeout=2)
         assert r.status_code == 503
+        # uvicorn's answer past the limit is ours: JSON naming the setting, Retry-After, the security headers
+        assert "limit_concurrency" in r.json()["detail"][0]["msg"] and r.headers["retry-after"] == "1"
+        assert "default-src 'self'" in r.headers["content-security-policy"]
         # the idle connections are closed at the header deadline, which frees the server
         t0 = time.monotonic()
         for sock in idle:
