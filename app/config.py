@@ -78,6 +78,14 @@ class Settings(BaseSettings):
         10.0, gt=0, description="Seconds a stopping server waits for the requests in progress before it closes "
         "their connections."
     )
+    max_gradcheck_addresses: int = Field(
+        512, ge=1, description="Most parameter elements one POST /api/gradcheck checks (each costs two forward "
+        "passes); without a list it checks the first this many."
+    )
+    max_gradcheck_cost: int = Field(
+        200_000_000, ge=1, description="Most work one POST /api/gradcheck may do, counted as addresses × 2 forward "
+        "passes × samples × parameters; without a list it checks as many addresses as fit."
+    )
 
     @field_validator("allowed_hosts", mode="before")
     @classmethod

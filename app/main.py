@@ -21,7 +21,7 @@ from .config import Settings
 from .docs import router as docs_router
 from .jsonsafe import finite_or_text
 from .main_paths import resource_dir
-from .routes import api, pages
+from .routes import api, pages, torchviews
 from .routes.errors import busy, gone
 from .scheduler import Busy, ClientGone, Scheduler
 from .security import install as install_security
@@ -103,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(Busy, busy)
     app.add_exception_handler(ClientGone, gone)
     app.include_router(api.router)
+    app.include_router(torchviews.router)
     app.include_router(pages.router)
     app.include_router(docs_router)
     app.mount("/static", StaticFiles(directory=resource_dir("static")), name="static")
