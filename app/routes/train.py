@@ -105,6 +105,27 @@ async def _lines(runs: Runs, run, first: bytes, settings: Settings):
     yield await loop.run_in_executor(runs.pool, service.finish, run, "diverged" if run.diverged else "finished")
 
 
+def install(app) -> None:
+    """Include the router, and put its request schemas in the OpenAPI document (the routes read their
+    bodies as bytes, so FastAPI does not find the models by itself)."""
+    from pydantic.json_schema import models_json_schema
+
+    app.include_router(router)
+    original = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            schema = original()
+            _, defs = models_json_schema([(TrainRequest, "validation"), (DataRequest, "validation")],
+                                         ref_template="#/components/schemas/{model}")
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            for name, definition in defs["$defs"].items():
+                components.setdefault(name, definition)
+        return app.openapi_schema
+
+    app.openapi = openapi
+
+
 @router.post("/data", openapi_extra=_body(DataRequest))
 async def data(request: Request, settings: SettingsDep) -> Response:
     """The rows of a data set (generated from its seed, or your own table) and its train/test split."""
