@@ -222,3 +222,24 @@ def test_a_2d_run_sends_the_decision_boundary_neuron_maps_and_dead_relus(client)
     assert [len(maps) for maps in grid["neurons"]] == [5, 4] and len(grid["neurons"][0][0]) == 4
     assert snaps[0]["dead"][0] == [False] * 5 and snaps[0]["dead"][1][0] is True
     assert grid["x0"][0] < grid["x0"][1] and grid["x1"][0] < grid["x1"][1]
+
+
+def test_a_cross_entropy_run_on_three_spiral_arms_replays_bit_for_bit(client):
+    body = {"network": {"inputs": 2, "loss": "cross_entropy", "layers": [{"units": 6, "activation": "relu"},
+                                                                       {"units": 3}]},
+            "data": {"name": "spiral", "n": 30, "classes": 3, "seed": 8}, "optimizer": OPTIMIZERS["adam"],
+            "steps": 6, "batch_size": 4, "snapshot_every": 1, "seed": 2}
+    steps, snaps, _ = split_lines(lines_of(client, body))
+    data = client.post("/api/data", json={**body["data"], "targets": "classes"}).json()
+    assert data["classes"] == 3 and isinstance(data["y"][0], int)
+    for k in range(6):
+        a = _replay(client, data, snaps[k]["network"], snaps[k]["optimizer_state"], snaps[k]["next_batch"],
+                    body["optimizer"])
+        assert a["loss"] == steps[k + 1]["loss"]
+        assert a["network_after"]["layers"] == snaps[k + 1]["network"]["layers"]
+        rows = snaps[k]["next_batch"]
+        right = sum(max(range(3), key=lambda c: p[c]) == data["y"][r] for p, r in zip(a["output"], rows))
+        assert steps[k + 1]["accuracy"] == right / len(rows)
+    grid = snaps[6]["grid"]
+    assert len(grid["output"]) == 3  # a softmax probability map per class
+    assert all(abs(sum(grid["output"][c][i][j] for c in range(3)) - 1) < 1e-3 for i in range(32) for j in range(32))
