@@ -8,7 +8,6 @@ cancelled) or its time is spent. At most `train_max_runs` stream at once; one mo
 from __future__ import annotations
 
 import asyncio
-import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -33,16 +32,11 @@ def _body(model) -> dict:
         "schema": {"$ref": f"#/components/schemas/{model.__name__}"}}}}}
 
 
-def _thread_init(threads: int, nice: int) -> None:
-    """torch's thread count is per thread; the training threads also yield the cores to lecture steps."""
+def _thread_init(threads: int) -> None:
+    """torch's thread count is per thread (OpenMP): set it in every thread that runs torch."""
     import torch
 
     torch.set_num_threads(threads)
-    if nice and hasattr(os, "setpriority"):
-        try:
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), nice)  # this thread only (Linux)
-        except OSError:
-            pass
 
 
 class Runs:
@@ -50,7 +44,7 @@ class Runs:
 
     def __init__(self, settings: Settings) -> None:
         self.pool = ThreadPoolExecutor(settings.train_threads, thread_name_prefix="train", initializer=_thread_init,
-                                       initargs=(settings.torch_threads, settings.train_nice))
+                                       initargs=(settings.torch_threads,))
         self.active = 0
         self.steps = 0
         self.lock = threading.Lock()
