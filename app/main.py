@@ -22,6 +22,7 @@ from .docs import router as docs_router
 from .jsonsafe import finite_or_text
 from .main_paths import resource_dir
 from .routes import api, pages, torchviews
+from .routes import train as train_routes
 from .routes.errors import busy, gone
 from .scheduler import Busy, ClientGone, Scheduler
 from .security import install as install_security
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(ClientGone, gone)
     app.include_router(api.router)
     app.include_router(torchviews.router)
+    train_routes.install(app)  # its router, and its request schemas in the OpenAPI document
     app.include_router(pages.router)
     app.include_router(docs_router)
     app.mount("/static", StaticFiles(directory=resource_dir("static")), name="static")
