@@ -65,8 +65,8 @@ CASES = {
 
 
 # The explanation reads the optimizer state's structure (which tensors have a momentum buffer), not its
-# numbers: /api/step checks those.
-PAIRS = [(path, case) for case in CASES for path in ("/api/step", "/api/explain")
+# numbers: /api/step (and /api/code, which takes the step) check those.
+PAIRS = [(path, case) for case in CASES for path in ("/api/step", "/api/explain", "/api/code")
          if not (path == "/api/explain" and case == "10**400 in the optimizer state")]
 
 
