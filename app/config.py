@@ -62,6 +62,34 @@ class Settings(BaseSettings):
         "their connections."
     )
 
+    # Training runs (POST /api/train, POST /api/data)
+    train_max_steps: int = Field(20_000, ge=1, description="Most steps one training run may take.")
+    train_max_samples: int = Field(
+        1024, ge=1, description="Most rows in a training data set (generated or the user's table)."
+    )
+    train_max_seconds: float = Field(
+        60.0, gt=0, description="Seconds of wall time a training run may take; then it ends with reason time_limit."
+    )
+    train_max_runs: int = Field(
+        4, ge=1, description="Training runs streaming at once per worker; one more gets 503 with Retry-After."
+    )
+    train_threads: int = Field(
+        1, ge=1, description="Threads computing training runs per worker, their own (not the engine's): runs take "
+        "turns on them, a chunk of steps at a time."
+    )
+    train_chunk_seconds: float = Field(
+        0.01, gt=0, description="About how long one chunk of training steps runs before the run yields its thread "
+        "(and checks the client and the time limit)."
+    )
+    train_max_grid: int = Field(
+        64, ge=1, description="Most points a side of a training run's decision-boundary or neuron maps."
+    )
+    train_max_snapshots: int = Field(200, ge=2, description="Most snapshots one training run may send.")
+    train_nice: int = Field(
+        5, ge=0, le=19, description="Niceness added to the training threads (Linux), so lecture steps come first "
+        "when the cores are busy."
+    )
+
     @field_validator("allowed_hosts", mode="before")
     @classmethod
     def _comma_separated(cls, value):
