@@ -61,3 +61,28 @@ test("every weight and bias address of a network", () => {
   assert.deepEqual(parameterAddresses({ inputs: 2, layers: [{ units: 1 }, { units: 1 }] }),
     ["W:1,0,0", "W:1,0,1", "b:1,0", "W:2,0,0", "b:2,0"]);
 });
+
+import { readGrid } from "../../static/js/train/grid.js";
+
+test("a 2-D map is read with its top row the largest x1, one output unit as it is", () => {
+  const g = readGrid({ kind: "map", x0: [-1, 1], x1: [0, 2], size: 2, output: [[[0.1, 0.2], [0.3, 0.4]]],
+    neuron_size: 2, neurons: [[[[1, 2], [3, 4]]]] });
+  assert.deepEqual(g.xs, [-1, 1]);
+  assert.deepEqual(g.ys, [2, 0]);
+  assert.deepEqual(g.output, [[0.3, 0.4], [0.1, 0.2]]);
+  assert.deepEqual(g.hidden, [[[[3, 4], [1, 2]]]]);
+});
+
+test("two softmax outputs show class 1's probability; more show the likeliest class; null is NaN", () => {
+  const two = readGrid({ kind: "map", x0: [0, 1], x1: [0, 1], size: 1, output: [[[0.7]], [[0.3]]] });
+  assert.deepEqual(two.output, [[0.3]]);
+  const three = readGrid({ kind: "map", x0: [0, 1], x1: [0, 1], size: 1, output: [[[0.2]], [[0.5]], [[0.3]]] });
+  assert.deepEqual(three.output, [[1]]);
+  assert.ok(Number.isNaN(readGrid({ kind: "map", x0: [0, 1], x1: [0, 1], size: 1, output: [[[null]]] }).output[0][0]));
+});
+
+test("a 1-D curve: ŷ at each x; no grid, no maps", () => {
+  const g = readGrid({ kind: "curve", x0: [0, 1], size: 3, output: [[5, 6, 7]], x: [0, 0.5, 1], neurons: [[[1, 2, 3]]] });
+  assert.deepEqual([g.dims, g.xs, g.output, g.hidden], [1, [0, 0.5, 1], [5, 6, 7], [[[1, 2, 3]]]]);
+  assert.equal(readGrid(null), null);
+});

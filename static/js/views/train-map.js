@@ -47,16 +47,16 @@ export function mountTrainMap(root) {
     const test = new Set(dataset.test ?? []);
     const pad = font * 0.6;
     if (dataset.inputs === 2) {
-      const [a0, a1] = grid ? [Math.min(...grid.xs), Math.max(...grid.xs)] : pad1(extent(x.map((r) => r[0])));
-      const [b0, b1] = grid ? [Math.min(...grid.ys), Math.max(...grid.ys)] : pad1(extent(x.map((r) => r[1])));
+      const [a0, a1] = grid ? grid.x0 : pad1(extent(x.map((r) => r[0])));
+      const [b0, b1] = grid ? grid.x1 : pad1(extent(x.map((r) => r[1])));
       const sx = linear([a0, a1], [pad, size - pad]);
       const sy = linear([b0, b1], [size - pad, pad]);
-      if (grid) {
+      if (grid?.output) {
         const toT = mapScale(grid.output, { probability: probability && classes <= 2 });
         svg("image", { href: gridImage(grid.output, toT, pal), x: pad, y: pad, width: size - 2 * pad, height: size - 2 * pad,
           preserveAspectRatio: "none", class: "boundary", "data-boundary": snapshot.step }, plot);
-        drawNeurons(grid, snapshot, pal, label);
       }
+      if (grid) drawNeurons(grid, snapshot, pal, label);
       svg("rect", { x: pad, y: pad, width: size - 2 * pad, height: size - 2 * pad, class: "map-frame" }, plot);
       const r = Math.max(3, font * 0.28);
       x.forEach((p, i) => {
@@ -71,7 +71,7 @@ export function mountTrainMap(root) {
       const xs = x.map((r) => r[0]);
       const ys = dataset.y.map((_, i) => yOf(i));
       const curve = grid?.output ?? [];
-      const [a0, a1] = grid ? [Math.min(...grid.xs), Math.max(...grid.xs)] : pad1(extent(xs));
+      const [a0, a1] = grid ? grid.x0 : pad1(extent(xs));
       const [b0, b1] = pad1(extent([...ys, ...curve.filter(Number.isFinite)]));
       const sx = linear([a0, a1], [pad, size - pad]);
       const sy = linear([b0, b1], [size - pad, pad]);
