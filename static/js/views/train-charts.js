@@ -7,7 +7,7 @@
 import { gradNormSeries, series, watchSeries } from "../train/history.js";
 import { parameterAddresses } from "../train/adapt.js";
 import { OPTIMIZERS } from "../trainrun.js";
-import { fmt } from "../format.js";
+import { fmt, fmtPercent } from "../format.js";
 import { h, svg } from "./dom.js";
 import { drawChart } from "./train-linechart.js";
 
@@ -79,7 +79,7 @@ export function mountTrainCharts(root, run) {
     }
     charts.replaceChildren(...shown);
     const last = hist.steps.at(-1);
-    readout.textContent = last ? `Step ${last.step}: L = ${fmt(last.loss)}${last.accuracy != null ? `, accuracy ${Math.round(100 * last.accuracy)} %` : ""}` : "";
+    readout.textContent = last ? `Step ${last.step}: L = ${fmt(last.loss)}${last.accuracy != null ? `, accuracy ${fmtPercent(last.accuracy)}` : ""}` : "";
     compare.disabled = !run.canTrain;
   }
 

@@ -3,7 +3,7 @@
 // k in the player"; the settings; the data with the decision boundary (or fitted curve) and
 // the hidden neurons' maps; the charts. It draws only while its tab is shown.
 
-import { fmt } from "../format.js";
+import { fmt, fmtPercent } from "../format.js";
 import { symbolText } from "../render/text.js";
 import { lastStep } from "../train/history.js";
 import { TrainRun } from "../trainrun.js";
@@ -15,6 +15,7 @@ import { mountTrainMap } from "./train-map.js";
 
 export function mountTrain(root, store) {
   const run = new TrainRun(store);
+  store.trainRun = run; // for the console and the browser tests (backpropLab.trainRun)
   const btn = (control, text, onclick, title) => h("button", { type: "button", "data-train-control": control, onclick, title }, text);
   const play = btn("play", "▶ Play", () => run.play(), "Train until the number of steps is reached");
   const pause = btn("pause", "Pause", () => run.stop(), "End the stream: the server stops; Play goes on from the last snapshot");
@@ -113,7 +114,7 @@ function statusText(s, last) {
   if (s.error) return `⚠ ${s.error}`;
   if (h.diverged !== null) return `Diverged at step ${h.diverged}: the loss is not finite (NaN or ∞). Lower the learning rate ε and press Reset.`;
   const line = h.steps.at(-1);
-  const acc = line?.accuracy != null ? ` · accuracy ${fmt(Math.round(1000 * line.accuracy) / 10)} %` : "";
+  const acc = line?.accuracy != null ? ` · accuracy ${fmtPercent(line.accuracy)}` : "";
   const loss = line ? `L = ${fmt(line.loss)}${acc}` : "";
   if (s.replaying) return "Replaying to the chosen step…";
   if (s.running) return `Training… step ${last} of ${s.steps}${loss ? ` · ${loss}` : ""}`;

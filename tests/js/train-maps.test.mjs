@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { gridPixels, heatColor, mapScale, parseColor } from "../../static/js/train/colors.js";
 import { adaptNetwork, parameterAddresses } from "../../static/js/train/adapt.js";
+import { readGrid } from "../../static/js/train/grid.js";
 
 const palette = { pos: [0, 0, 255], neg: [255, 0, 0], zero: [200, 200, 200] };
 
@@ -61,8 +62,6 @@ test("every weight and bias address of a network", () => {
   assert.deepEqual(parameterAddresses({ inputs: 2, layers: [{ units: 1 }, { units: 1 }] }),
     ["W:1,0,0", "W:1,0,1", "b:1,0", "W:2,0,0", "b:2,0"]);
 });
-
-import { readGrid } from "../../static/js/train/grid.js";
 
 test("a 2-D map is read with its top row the largest x1, one output unit as it is", () => {
   const g = readGrid({ kind: "map", x0: [-1, 1], x1: [0, 2], size: 2, output: [[[0.1, 0.2], [0.3, 0.4]]],
