@@ -52,7 +52,7 @@ def test_noise_free_xor_trains_to_full_accuracy_and_the_boundary_is_drawn(page):
     settings(page)
     page.click("[data-train-control=play]")
     expect(page.locator(STATUS)).to_contain_text("Finished 200 steps")
-    expect(page.locator(STATUS)).to_contain_text("accuracy 100 %")
+    expect(page.locator(STATUS)).to_contain_text(re.compile(r"accuracy 100\s%"))
     boundary = page.locator("[data-train-map] image[data-boundary]")
     expect(boundary).to_have_attribute("data-boundary", "200")
     assert boundary.get_attribute("href").startswith("data:image/png")

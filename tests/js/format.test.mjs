@@ -71,8 +71,8 @@ test("toNumber and exact keep full precision and the API's non-finite strings", 
 });
 
 test("a share reads as a percentage, one decimal at most", () => {
-  assert.equal(fmtPercent(1), "100 %");
-  assert.equal(fmtPercent(0.98765), "98.8 %");
-  assert.equal(fmtPercent(0), "0 %");
+  assert.equal(fmtPercent(1), "100\u00a0%");
+  assert.equal(fmtPercent(0.98765), "98.8\u00a0%");
+  assert.equal(fmtPercent(0), "0\u00a0%");
   assert.equal(fmtPercent("NaN"), "NaN");
 });

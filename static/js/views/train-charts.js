@@ -20,7 +20,7 @@ export function mountTrainCharts(root, run) {
     onclick: () => { tab = id; paint(); } }, title));
   const param = h("select", { "data-train-control": "param", "aria-label": "Parameter" });
   param.addEventListener("change", () => run.set({ param: param.value }, "param"));
-  const compare = h("button", { type: "button", "data-train-control": "compare", onclick: () => run.compare(param.value) }, "Compare SGD, momentum, Adam");
+  const compare = h("button", { type: "button", "data-train-control": "compare", onclick: () => run.compare(param.value) }, "Compare optimizers");
   const paramRow = h("div", { class: "chart-tools" }, h("label", { class: "field" }, h("span", { class: "field-label", text: "Parameter" }), param), compare);
   const readout = h("p", { class: "chart-readout", "data-chart-readout": "", "aria-live": "polite" });
   const charts = h("div", { class: "charts" });
@@ -28,8 +28,13 @@ export function mountTrainCharts(root, run) {
 
   const chart = (key) => svg("svg", { class: "chart", "data-chart": key, role: "img" });
   const els = { loss: chart("loss"), accuracy: chart("accuracy"), grads: chart("grads"), traj: chart("trajectory"), state: chart("state"), compare: chart("compare") };
-  let size = { width: 400, height: 300 };
-  new ResizeObserver(([entry]) => { size = { width: entry.contentRect.width, height: entry.contentRect.height }; paint(); }).observe(charts);
+  // Sized from the box's width and the window's height (the box's own height follows its charts).
+  let width = 400;
+  new ResizeObserver(([entry]) => {
+    if (Math.abs(entry.contentRect.width - width) < 1) return;
+    width = entry.contentRect.width;
+    paint();
+  }).observe(charts);
 
   function paint() {
     const s = run.state;
@@ -37,12 +42,13 @@ export function mountTrainCharts(root, run) {
     for (const b of buttons) b.setAttribute("aria-pressed", String(b.dataset.chartTab === tab));
     paramRow.hidden = tab !== "optimizer";
     const font = parseFloat(getComputedStyle(root).fontSize) || 16;
-    const w = Math.max(200, Math.floor(size.width));
+    const w = Math.max(200, Math.floor(width));
+    const size = { height: Math.max(240, innerHeight * 0.42) };
     const marker = s.cursor;
     const shown = [];
     if (tab === "loss") {
       const classify = s.dataset?.task === "classification";
-      const hh = Math.max(150, Math.floor((size.height - 8) * (classify ? 0.6 : 1)));
+      const hh = Math.max(font * 9, Math.floor((size.height - 8) * (classify ? 0.6 : 1)));
       drawChart(els.loss, [
         { key: "loss", label: "train loss", cls: "s0", points: series(hist, (l) => l.loss) },
         { key: "test_loss", label: "test loss", cls: "s1", points: series(hist, (l) => l.test_loss) },
@@ -52,7 +58,7 @@ export function mountTrainCharts(root, run) {
         drawChart(els.accuracy, [
           { key: "accuracy", label: "train", cls: "s0", points: series(hist, (l) => l.accuracy) },
           { key: "test_accuracy", label: "test", cls: "s1", points: series(hist, (l) => l.test_accuracy) },
-        ].filter((x) => x.points.length || x.key === "accuracy"), { width: w, height: Math.max(110, Math.floor((size.height - 8) * 0.4)), font, marker, yDomain: [0, 1], title: "Accuracy" });
+        ].filter((x) => x.points.length || x.key === "accuracy"), { width: w, height: Math.max(font * 7, Math.floor((size.height - 8) * 0.4)), font, marker, yDomain: [0, 1], title: "Accuracy" });
         shown.push(els.accuracy);
       }
     } else if (tab === "grads") {
@@ -64,16 +70,16 @@ export function mountTrainCharts(root, run) {
       fillParams(param, s);
       const address = param.value;
       const watched = watchSeries(hist, address);
-      const hh = Math.max(140, Math.floor((size.height - 8) / 2));
-      drawChart(els.traj, [{ key: "value", label: address, cls: "s0", points: watched.value }, { key: "grad", label: "∂L/∂", cls: "s1", points: watched.grad }],
-        { width: w, height: hh, font, marker, title: `${address}: value and gradient per step` });
+      const hh = Math.max(font * 8, Math.floor((size.height - 8) / (s.compare ? 3 : 2))); // the panel scrolls rather than squash them
+      drawChart(els.traj, [{ key: "value", label: "value", cls: "s0", points: watched.value }, { key: "grad", label: "gradient", cls: "s1", points: watched.grad }],
+        { width: w, height: hh, font, marker, title: `${address} per step` });
       const keys = Object.keys(watched.state).filter((k) => k !== "step");
       drawChart(els.state, keys.map((k, i) => ({ key: k, label: STATE_NAMES[k] ?? k, cls: `s${(i + 2) % 6}`, points: watched.state[k] })),
-        { width: w, height: hh, font, marker, title: keys.length ? "The optimizer's state for it" : "Plain SGD keeps no state: each step is −ε·∂L/∂w" });
+        { width: w, height: hh, font, marker, title: keys.length ? "Its optimizer state" : "SGD keeps no state: a step is −ε·gradient" });
       shown.push(els.traj, els.state);
       if (s.compare) {
         const runs = s.compare.runs.map((r, i) => ({ key: r.kind, label: OPTIMIZERS.find(([k]) => k === r.kind)[1].replace(/ \(.*/, ""), cls: `s${i}`, points: watchSeries(r.history, s.compare.address).value }));
-        drawChart(els.compare, runs, { width: w, height: hh, font, title: `${s.compare.address} from the same initial weights${s.compare.running ? " (running…)" : ""}` });
+        drawChart(els.compare, runs, { width: w, height: hh, font, title: `${s.compare.address}, same start${s.compare.running ? " (running…)" : ""}` });
         shown.push(els.compare);
       }
     }

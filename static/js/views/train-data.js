@@ -37,9 +37,9 @@ export function mountTrainData(root, run, store) {
   const changes = h("p", { class: "train-changes", "data-train-changes": "", role: "status" });
 
   root.append(
+    changes,
     h("h3", { text: "Data" }), field("Data set", source), genFields, tableBox, field("Test share", testFraction), dataError,
     h("h3", { text: "Training" }), field("Optimizer", kind), field("Learning rate ε", lr), field("Batch", batch), field("Steps", steps),
-    changes,
   );
 
   const int = (input, lo, hi) => Math.min(hi, Math.max(lo, Math.round(Number(input.value))));

@@ -33,7 +33,7 @@ export function drawChart(el, series, { width, height, font, log = false, yDomai
   const axes = svg("g", { class: "axes" }, el);
   for (const t of ticks([y0, y1], Math.max(2, Math.floor((height - top - bottom) / (font * 2))))) {
     svg("line", { x1: left, x2: width - right, y1: sy(t), y2: sy(t), class: "grid-line" }, axes);
-    svg("text", { x: left - font * 0.3, y: sy(t) + font * 0.35, "text-anchor": "end" }, axes).textContent = log ? `1e${fmtShort(t)}` : fmtShort(t);
+    svg("text", { x: left - font * 0.3, y: sy(t) + font * 0.35, "text-anchor": "end" }, axes).textContent = fmtShort(log ? 10 ** t : t);
   }
   for (const t of ticks([x0, x1], Math.max(2, Math.floor((width - left - right) / (font * 4))))) {
     svg("text", { x: sx(t), y: height - font * 0.3, "text-anchor": "middle" }, axes).textContent = fmtShort(t);
@@ -51,7 +51,7 @@ export function drawChart(el, series, { width, height, font, log = false, yDomai
     svg("line", { x1: lx, x2: lx + font * 1.2, y1: ly - font * 0.3, y2: ly - font * 0.3, class: `series ${s.cls ?? ""}` }, el);
     const label = svg("text", { x: lx + font * 1.5, y: ly, class: "legend" }, el);
     label.textContent = s.label;
-    lx += font * 2.2 + s.label.length * font * 0.55;
+    lx += font * 2.4 + s.label.length * font * 0.62;
   }
   if (marker !== null && Number.isFinite(marker)) {
     svg("line", { x1: sx(marker), x2: sx(marker), y1: top, y2: height - bottom, class: "marker", "data-marker": marker }, el);

@@ -58,15 +58,15 @@ export function mountTrainMap(root) {
       }
       if (grid) drawNeurons(grid, snapshot, pal, label);
       svg("rect", { x: pad, y: pad, width: size - 2 * pad, height: size - 2 * pad, class: "map-frame" }, plot);
-      const r = Math.max(3, font * 0.28);
+      const r = Math.max(2.5, Math.min(font * 0.28, size / 70));
       x.forEach((p, i) => {
         const c = yOf(i);
         const cls = classes > 2 ? `pt class-${c % 6}` : c >= 0.5 ? "pt pos" : "pt neg";
         svg("circle", { cx: sx(p[0]), cy: sy(p[1]), r, class: `${cls}${test.has(i) ? " test" : ""}`, "data-point": i }, plot);
       });
       caption.textContent = grid
-        ? `Step ${snapshot.step}: colour = ŷ at each point (${probability ? "blue class 1, vermillion class 0" : "blue > 0, vermillion < 0"}); hollow points: test set.`
-        : "The boundary appears with the first snapshot; hollow points: test set.";
+        ? `Step ${snapshot.step} · colour: ŷ (${probability ? "blue class 1, vermillion 0" : "blue > 0, vermillion < 0"}) · hollow: test`
+        : "Hollow points: the test set. The boundary comes with the first snapshot.";
     } else if (dataset.inputs === 1) {
       const xs = x.map((r) => r[0]);
       const ys = dataset.y.map((_, i) => yOf(i));
@@ -76,14 +76,14 @@ export function mountTrainMap(root) {
       const sx = linear([a0, a1], [pad, size - pad]);
       const sy = linear([b0, b1], [size - pad, pad]);
       svg("rect", { x: pad, y: pad, width: size - 2 * pad, height: size - 2 * pad, class: "map-frame" }, plot);
-      xs.forEach((v, i) => svg("circle", { cx: sx(v), cy: sy(ys[i]), r: Math.max(3, font * 0.25), class: `pt data${test.has(i) ? " test" : ""}`, "data-point": i }, plot));
+      xs.forEach((v, i) => svg("circle", { cx: sx(v), cy: sy(ys[i]), r: Math.max(2.5, Math.min(font * 0.25, size / 70)), class: `pt data${test.has(i) ? " test" : ""}`, "data-point": i }, plot));
       if (grid) {
         let d = "";
         grid.xs.forEach((v, i) => { if (Number.isFinite(curve[i])) d += `${d ? "L" : "M"}${sx(v).toFixed(1)},${sy(curve[i]).toFixed(1)}`; });
         svg("path", { d, class: "fit", "data-fit": snapshot.step }, plot);
         drawNeurons(grid, snapshot, pal, label);
       }
-      caption.textContent = grid ? `Step ${snapshot.step}: the line is ŷ over x; hollow points: test set.`
+      caption.textContent = grid ? `Step ${snapshot.step} · the line: ŷ over x · hollow: test`
         : "The fitted curve appears with the first snapshot.";
     } else {
       caption.textContent = `The data has ${dataset.inputs} inputs: maps are drawn for one or two inputs.`;

@@ -46,8 +46,8 @@ export function mountTrain(root, store) {
   // The map is square: as wide as its column, and short enough that the neurons' maps show under it.
   new ResizeObserver(([entry]) => {
     const font = parseFloat(getComputedStyle(root).fontSize) || 16;
-    const room = root.clientHeight - (mapBox.offsetTop - root.offsetTop) - font * 7;
-    mapSize = Math.floor(Math.max(200, Math.min(entry.contentRect.width, room, 560)));
+    const room = root.clientHeight - (mapBox.offsetTop - root.offsetTop) - font * 4;
+    mapSize = Math.floor(Math.max(200, Math.min(entry.contentRect.width, room, 640)));
     draw("resize");
   }).observe(mapBox);
 
