@@ -160,3 +160,17 @@ def test_a_diverging_run_is_shown_as_a_result(page):
     settings(page, optimizer="sgd", lr="1e6", steps="50")
     page.click("[data-train-control=play]")
     expect(page.locator(STATUS)).to_contain_text(re.compile(r"Diverged at step \d+"))
+
+
+def test_the_weights_shown_rewind_with_the_scrubber(page):
+    open_train(page)
+    settings(page, optimizer="sgd", lr="0.5", steps="20")
+    page.click("[data-train-control=play]")
+    expect(page.locator(STATUS)).to_contain_text("Finished 20 steps")
+    weights = page.locator("[data-snapshot-weights]")
+    expect(weights).to_have_attribute("data-step", "20")
+    page.locator("[data-train-scrub]").fill("0")
+    expect(weights).to_have_attribute("data-step", "0")
+    initial = run_state(page, "run.state.history.snapshots[0].network.layers[0].weights[0][0]")
+    cell = weights.locator('[data-weight="W:1,0,0"]')
+    expect(cell).to_have_text(re.compile(re.escape(f"{initial:.2f}".rstrip("0").rstrip(".").replace("-", "\u2212"))))

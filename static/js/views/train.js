@@ -12,6 +12,7 @@ import { isShown } from "./tabs.js";
 import { mountTrainCharts } from "./train-charts.js";
 import { mountTrainData } from "./train-data.js";
 import { mountTrainMap } from "./train-map.js";
+import { mountTrainWeights } from "./train-weights.js";
 
 export function mountTrain(root, store) {
   const run = new TrainRun(store);
@@ -40,6 +41,7 @@ export function mountTrain(root, store) {
 
   mountTrainData(settings, run, store);
   const map = mountTrainMap(mapBox);
+  const weights = mountTrainWeights(mapBox);
   mountTrainCharts(chartBox, run);
 
   let mapSize = 320;
@@ -63,9 +65,10 @@ export function mountTrain(root, store) {
     const last = lastStep(h_);
     const { step: shownStep, snapshot } = run.shown();
     const font = parseFloat(getComputedStyle(root).fontSize) || 16;
-    if (reason !== "progress" || !s.cursor) {
+    if (reason !== "progress") { // the maps change with snapshots, not with every step
       map.draw({ dataset: s.dataset, snapshot, size: mapSize, font, probability: s.adapted?.network.loss !== "mse" && s.dataset?.task === "classification",
         classes: s.dataset?.classes ?? 2, label });
+      weights.draw(snapshot);
     }
     play.disabled = !run.canTrain || last >= s.steps || h_.diverged !== null;
     pause.disabled = !s.running;
