@@ -52,7 +52,8 @@ export function mountTrainMap(root) {
       const sx = linear([a0, a1], [pad, size - pad]);
       const sy = linear([b0, b1], [size - pad, pad]);
       if (grid?.output) {
-        const toT = mapScale(grid.output, { probability: probability && classes <= 2 });
+        const scale = mapScale(grid.output, { probability: probability && classes <= 2 });
+        const toT = (v) => 0.35 * scale(v); // paler than the points drawn over it, so every point stands out
         svg("image", { href: gridImage(grid.output, toT, pal), x: pad, y: pad, width: size - 2 * pad, height: size - 2 * pad,
           preserveAspectRatio: "none", class: "boundary", "data-boundary": snapshot.step }, plot);
       }
