@@ -38,7 +38,9 @@ export class TrainRun extends EventTarget {
       runSeed: 0,
       adapted: null, // {network, changes, targets}
       history: createHistory(),
+      dataBody: null, // the data object of every run of this history (as /api/data answered it)
       running: false,
+      replaying: false, // re-running from a snapshot to open a step in the player
       error: null,
       cursor: null, // the step the scrubber points to; null = the latest
       param: null, // the watched parameter shown in the internals chart
@@ -257,7 +259,7 @@ export class TrainRun extends EventTarget {
     } catch (err) {
       if (err.name !== "AbortError") this.set({ error: err.message }, "error");
     } finally {
-      this.state.compare.running = false;
+      if (this.state.compare) this.state.compare.running = false; // (Reset may have cleared it)
       this.set({ running: false }, "compare");
     }
   }

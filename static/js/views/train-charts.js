@@ -72,7 +72,7 @@ export function mountTrainCharts(root, run) {
       const watched = watchSeries(hist, address);
       const hh = Math.max(font * 8, Math.floor((size.height - 8) / (s.compare ? 3 : 2))); // the panel scrolls rather than squash them
       drawChart(els.traj, [{ key: "value", label: "value", cls: "s0", points: watched.value }, { key: "grad", label: "gradient", cls: "s1", points: watched.grad }],
-        { width: w, height: hh, font, marker, title: `${address} per step` });
+        { width: w, height: hh, font, marker, title: watched.value.length || !hist.steps.length ? `${address} per step` : `${address}: not followed in this run (Reset, Play)` });
       const keys = Object.keys(watched.state).filter((k) => k !== "step");
       drawChart(els.state, keys.map((k, i) => ({ key: k, label: STATE_NAMES[k] ?? k, cls: `s${(i + 2) % 6}`, points: watched.state[k] })),
         { width: w, height: hh, font, marker, title: keys.length ? "Its optimizer state" : "SGD keeps no state: a step is −ε·gradient" });
