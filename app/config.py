@@ -85,10 +85,6 @@ class Settings(BaseSettings):
         64, ge=1, description="Most points a side of a training run's decision-boundary or neuron maps."
     )
     train_max_snapshots: int = Field(200, ge=2, description="Most snapshots one training run may send.")
-    train_nice: int = Field(
-        5, ge=0, le=19, description="Niceness added to the training threads (Linux), so lecture steps come first "
-        "when the cores are busy."
-    )
 
     @field_validator("allowed_hosts", mode="before")
     @classmethod

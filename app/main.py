@@ -96,7 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(ClientGoneMiddleware)  # outside the body limit, which reads the body
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.include_router(api.router)
-    app.include_router(train_routes.router)
+    train_routes.install(app)  # its router, and its request schemas in the OpenAPI document
     app.include_router(pages.router)
     app.include_router(docs_router)
     app.mount("/static", StaticFiles(directory=resource_dir("static")), name="static")

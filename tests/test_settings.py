@@ -60,7 +60,7 @@ def test_every_setting_is_read_from_its_environment_variable(monkeypatch):
               "body_timeout": "8.5", "keep_alive_timeout": "3", "limit_concurrency": "64",
               "graceful_shutdown_timeout": "2", "train_max_steps": "500", "train_max_samples": "300",
               "train_max_seconds": "7.5", "train_max_runs": "3", "train_threads": "2", "train_chunk_seconds": "0.02",
-              "train_max_grid": "40", "train_max_snapshots": "50", "train_nice": "0"}
+              "train_max_grid": "40", "train_max_snapshots": "50"}
     assert set(values) == set(Settings.model_fields)
     for name, value in values.items():
         monkeypatch.setenv(f"BACKPROP_LAB_{name.upper()}", value)
@@ -72,8 +72,8 @@ def test_every_setting_is_read_from_its_environment_variable(monkeypatch):
     assert (s.header_timeout, s.body_timeout, s.keep_alive_timeout, s.limit_concurrency,
             s.graceful_shutdown_timeout) == (4.0, 8.5, 3.0, 64, 2.0)
     assert (s.train_max_steps, s.train_max_samples, s.train_max_seconds, s.train_max_runs, s.train_threads,
-            s.train_chunk_seconds, s.train_max_grid, s.train_max_snapshots, s.train_nice) == (
-        500, 300, 7.5, 3, 2, 0.02, 40, 50, 0)
+            s.train_chunk_seconds, s.train_max_grid, s.train_max_snapshots) == (
+        500, 300, 7.5, 3, 2, 0.02, 40, 50)
 
 
 def _three_layers() -> dict:

@@ -8,7 +8,6 @@ cancelled) or its time is spent. At most `train_max_runs` stream at once; one mo
 from __future__ import annotations
 
 import asyncio
-import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -33,16 +32,11 @@ def _body(model) -> dict:
         "schema": {"$ref": f"#/components/schemas/{model.__name__}"}}}}}
 
 
-def _thread_init(threads: int, nice: int) -> None:
-    """torch's thread count is per thread; the training threads also yield the cores to lecture steps."""
+def _thread_init(threads: int) -> None:
+    """torch's thread count is per thread (OpenMP): set it in every thread that runs torch."""
     import torch
 
     torch.set_num_threads(threads)
-    if nice and hasattr(os, "setpriority"):
-        try:
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), nice)  # this thread only (Linux)
-        except OSError:
-            pass
 
 
 class Runs:
@@ -50,7 +44,7 @@ class Runs:
 
     def __init__(self, settings: Settings) -> None:
         self.pool = ThreadPoolExecutor(settings.train_threads, thread_name_prefix="train", initializer=_thread_init,
-                                       initargs=(settings.torch_threads, settings.train_nice))
+                                       initargs=(settings.torch_threads,))
         self.active = 0
         self.steps = 0
         self.lock = threading.Lock()
@@ -103,6 +97,27 @@ async def _lines(runs: Runs, run, first: bytes, settings: Settings):
         pace = settings.train_chunk_seconds / max(elapsed, 1e-6)
         chunk = max(1, min(MAX_CHUNK, int(chunk * min(pace, 4.0))))
     yield await loop.run_in_executor(runs.pool, service.finish, run, "diverged" if run.diverged else "finished")
+
+
+def install(app) -> None:
+    """Include the router, and put its request schemas in the OpenAPI document (the routes read their
+    bodies as bytes, so FastAPI does not find the models by itself)."""
+    from pydantic.json_schema import models_json_schema
+
+    app.include_router(router)
+    original = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            schema = original()
+            _, defs = models_json_schema([(TrainRequest, "validation"), (DataRequest, "validation")],
+                                         ref_template="#/components/schemas/{model}")
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            for name, definition in defs["$defs"].items():
+                components.setdefault(name, definition)
+        return app.openapi_schema
+
+    app.openapi = openapi
 
 
 @router.post("/data", openapi_extra=_body(DataRequest))

@@ -30,7 +30,7 @@ def rows_of(data: DataSpec) -> int:
 def data_errors(data: DataSpec, settings: Settings, at: tuple = ()) -> list[dict]:
     """The data object on its own: generated or a table (not both), within the sample limit, rectangular."""
     if data.name is None and data.x is None:
-        return [err(at or ("data",), "give a generated set's `name` (xor, gaussians, circles, spiral, line, sine), "
+        return [err(at, "give a generated set's `name` (xor, gaussians, circles, spiral, line, sine), "
                     "or your own table as `x` and `y`")]
     if data.name is not None and (data.x is not None or data.y is not None):
         return [err(at + ("x",), "give either a generated set's `name` or your own `x` and `y`, not both")]

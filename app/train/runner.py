@@ -78,7 +78,7 @@ class Run:
         self.biases = [lin.bias for lin in linears]
         self.named = dict(self.net.named_parameters())
         self.names = {id(p): n for n, p in self.named.items()}
-        trainable = [p for p in self.named.values() if p.requires_grad]
+        trainable = self.trainable = [p for p in self.named.values() if p.requires_grad]
         self.optimizer = make_optimizer(plan.optimizer, trainable, plan.hyper) if trainable else None
         if self.optimizer is not None:
             load_state(plan.state, plan.optimizer, self.optimizer, self.named)  # SpecError: a 422 at its path
@@ -134,8 +134,8 @@ class Run:
                     test_out = net(self.x_test)
                     test_losses.append(self._loss(test_out, self.y_test))
                     test_outs.append(test_out)
-            if opt is not None:
-                opt.zero_grad()
+            for p in self.trainable:  # what optimizer.zero_grad() does (set_to_none), without its bookkeeping
+                p.grad = None
             if loss.requires_grad:
                 loss.backward()
             if opt is not None:

@@ -68,6 +68,13 @@ class TrainRequest(_Strict):
     - A **snapshot line** `{"snapshot": {"step": k, "network" (weights after k updates), "optimizer_state" (as
       /api/step takes it), "next_batch": [rows step k+1 trains on], "grid": {…} | null, "dead": [[bool per
       unit] per hidden layer]}}` at k = start_step, at every multiple of snapshot_every, and at the end.
+    - A snapshot's **grid** (null when inputs > 2 or both resolutions are 0): `{"kind": "map" | "curve", "x0":
+      [lo, hi], "x1": [lo, hi] (map), "size": grid, "output": per output unit a size×size map (row r at the
+      r-th x₁ from lo upwards, column c at the c-th x₀) or size values, softmax probabilities for
+      cross_entropy, else ŷ; "x": the curve's size points (curve), "neuron_size": neuron_grid, "neurons": per
+      hidden layer, per unit, its z as such a map or curve, "neuron_x" (curve)}`: the data's range widened by a
+      tenth each side, every value rounded to 4 decimals. **dead**: a ReLU unit whose s ≤ 0 on every training
+      row (always false for other activations).
     - A **last line** `{"done": true, "step": k, "reason": "finished" | "diverged" | "time_limit",
       "network", "optimizer_state", "next_batch"}`.
 

@@ -26,7 +26,7 @@ class Watch:
         """After an optimizer step: the watched tensors, their gradients and their state."""
         rec = {}
         for name, p in self.params.items():
-            state = self.optimizer.state.get(p, {})
+            state = self.optimizer.state.get(p, {}) if self.optimizer is not None else {}
             rec[name] = (p.detach().clone(), p.grad,
                          {k: (v.clone() if isinstance(v, torch.Tensor) else v) for k, v in state.items() if v is not None})
         self._steps.append(rec)
