@@ -68,3 +68,10 @@ export function parseInput(text) {
 export function exact(v) {
   return typeof v === "number" ? String(v) : String(v ?? "");
 }
+
+/** A share in [0, 1] as a percentage: "100 %", "98.8 %" (one decimal, none when whole; a no-break space before %). */
+export function fmtPercent(share) {
+  const n = toNumber(share);
+  if (!Number.isFinite(n)) return fmt(share);
+  return `${String(Number((100 * n).toFixed(1))).replace(/-/g, MINUS)}\u00a0%`;
+}

@@ -11,6 +11,7 @@ import { mountPlayer } from "./views/player.js";
 import { mountStatus } from "./views/status.js";
 import { mountTabs } from "./views/tabs.js";
 import { mountToolbar } from "./views/toolbar.js";
+import { mountTrain } from "./views/train.js";
 import { mountValues } from "./views/values.js";
 
 const $ = (sel) => document.querySelector(sel);
@@ -35,6 +36,7 @@ mountPlayer($("[data-region=player]"), store);
 mountBuild($("[data-region=build]"), store);
 mountBatch($("[data-region=batch]"), store);
 mountValues($("[data-region=values]"), store);
+mountTrain($("[data-view=train]"), store);
 
 // Keys that would fight a focused control's own keys are left to it.
 const TYPING = "input, select, textarea, [contenteditable]";

@@ -1,7 +1,7 @@
 // Numbers must read exactly as the server's tokens.fmt writes them.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { fmt, fmtConst, fmtShort, parseInput, toNumber, exact } from "../../static/js/format.js";
+import { fmt, fmtConst, fmtPercent, fmtShort, parseInput, toNumber, exact } from "../../static/js/format.js";
 
 test("fmt writes zero as 0.0", () => {
   assert.equal(fmt(0), "0.0");
@@ -68,4 +68,11 @@ test("toNumber and exact keep full precision and the API's non-finite strings", 
   assert.ok(Number.isNaN(toNumber("NaN")));
   assert.equal(exact(-0.3340404365783096), "-0.3340404365783096");
   assert.equal(exact("NaN"), "NaN");
+});
+
+test("a share reads as a percentage, one decimal at most", () => {
+  assert.equal(fmtPercent(1), "100\u00a0%");
+  assert.equal(fmtPercent(0.98765), "98.8\u00a0%");
+  assert.equal(fmtPercent(0), "0\u00a0%");
+  assert.equal(fmtPercent("NaN"), "NaN");
 });
