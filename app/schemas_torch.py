@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, FiniteFloat, StringConstraints
 
-from .schemas import StepRequest, _Strict
+from .schemas import Num, StepRequest, _Strict
 
 Address = Annotated[str, StringConstraints(max_length=40)]
 
@@ -25,18 +25,19 @@ class GradcheckRequest(_Strict):
         "and bias element, layer by layer, up to the server's max_gradcheck_addresses and max_gradcheck_cost "
         "(addresses × 2 forward passes × samples × parameters; the rest counted in `omitted`); a longer list is "
         "refused.")
-    h: FiniteFloat | None = Field(None, gt=0, le=0.1, description="The step of the central difference "
-                                  "(L(w + h) − L(w − h))/2h; omitted: 1e-6.")
+    h: FiniteFloat | None = Field(None, ge=1e-12, le=0.1, description="The step of the central difference "
+                                  "(L(w + h) − L(w − h))/2h, in [1e-12, 0.1]; omitted: 1e-6.")
 
 
 class GradCheck(BaseModel):
-    """One parameter element: autograd's ∂L/∂w beside the central finite difference."""
+    """One parameter element: autograd's ∂L/∂w beside the central finite difference (a number that is not
+    finite, from a diverged network, comes as "NaN", "Infinity" or "-Infinity")."""
 
     address: str = Field(description="The parameter element, e.g. W:1,0,2.")
-    autograd: float = Field(description="∂L/∂w from loss.backward() in float64 (computed for frozen parameters too).")
-    numeric: float = Field(description="(L(w + h) − L(w − h))/2h in float64, every other number unchanged.")
-    abs_error: float = Field(description="|autograd − numeric|.")
-    rel_error: float = Field(description="|autograd − numeric| / max(|autograd|, |numeric|); 0 when both are 0.")
+    autograd: Num = Field(description="∂L/∂w from loss.backward() in float64 (computed for frozen parameters too).")
+    numeric: Num = Field(description="(L(w + h) − L(w − h))/2h in float64, every other number unchanged.")
+    abs_error: Num = Field(description="|autograd − numeric|.")
+    rel_error: Num = Field(description="|autograd − numeric| / max(|autograd|, |numeric|); 0 when both are 0.")
     ok: bool = Field(description="The rule: |autograd − numeric| ≤ 1e-6·|autograd| + 1e-9.")
     kink: bool = Field(description="A ReLU or leaky ReLU weighted sum at or above this parameter's layer is at its "
                        "kink (s = 0) or changes sign between w − h and w + h: the difference then straddles a "

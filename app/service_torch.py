@@ -8,6 +8,7 @@ from pydantic import ValidationError
 
 from .config import Settings
 from .engine.codegen import script
+from .jsonsafe import finite_or_text
 from .engine.gradcheck import DEFAULT_H, REL, ABS, address_error, check, parameter_addresses
 from .schemas_torch import GradcheckRequest
 from .service import MAX_ERRORS, RequestInvalid, _error, compute, parse, step_input
@@ -71,4 +72,5 @@ def gradcheck_bytes(body: bytes, settings: Settings) -> bytes:
     h = req.h if req.h is not None else DEFAULT_H
     checks = check(shape, inp.weights, inp.biases, inp.slopes, inp.seed, inp.x, inp.y, addresses, h)
     rule = f"ok when |autograd − numeric| ≤ {REL:g}·|autograd| + {ABS:g}"
-    return orjson.dumps({"checks": checks, "h": h, "rule": rule, "omitted": omitted})
+    # a diverged network (huge weights) gives a non-finite loss: named, as a step answer names it
+    return orjson.dumps(finite_or_text({"checks": checks, "h": h, "rule": rule, "omitted": omitted}))

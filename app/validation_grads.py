@@ -7,6 +7,7 @@ import re
 
 from .schemas import StepRequest
 
+_MAX_ERRORS = 50
 _PARAM = re.compile(r"^(W|b):([1-9][0-9]{0,3})$")
 
 
@@ -33,6 +34,9 @@ def grad_errors(req: StepRequest) -> list[dict]:
     net = req.network
     fan_ins = net.fan_ins()
     for address, values in req.grad_before.items():
+        if len(errors) >= _MAX_ERRORS:  # a body of junk keys must not make an answer of errors as large
+            errors.append(_err(("grad_before",), f"and more: at most {len(net.layers) * 2 + 1} keys make sense"))
+            break
         loc = ("grad_before", address[:40])
         if address == "x":
             want, frozen = [len(req.x), net.inputs], False

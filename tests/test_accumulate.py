@@ -139,3 +139,9 @@ def _dumps(body: dict) -> bytes:
     import json
 
     return json.dumps(body, allow_nan=True).encode()
+
+
+def test_a_grad_before_of_thousands_of_junk_keys_is_one_short_422(client, lecture):
+    r = client.post("/api/step", json=dict(lecture, grad_before={f"junk{k}": [0.0] for k in range(20_000)}))
+    assert r.status_code == 422
+    assert len(r.json()["detail"]) <= 51

@@ -105,6 +105,7 @@ def test_without_a_list_the_check_stops_at_the_limit_and_counts_the_rest(lecture
     ({"addresses": ["W:" + "1," * 500 + "0"]}, ["body", "addresses", 0]),
     ({"addresses": ["W:1,0,0"] * 50_000}, ["body", "addresses"]),
     ({"h": 0.0}, ["body", "h"]),
+    ({"h": 1e-300}, ["body", "h"]),
     ({"h": -1e-6}, ["body", "h"]),
     ({"h": "1e-6"}, ["body", "h"]),
     ({"h": 5.0}, ["body", "h"]),
@@ -140,3 +141,12 @@ def test_the_work_of_one_check_is_bounded_by_the_cost_limit(lecture):
         assert r.status_code == 422
         err = r.json()["detail"][0]
         assert err["loc"] == ["body", "addresses"] and "max_gradcheck_cost" in err["msg"] and "at most 4" in err["msg"]
+
+
+def test_a_diverged_network_checks_to_named_non_finite_numbers_not_a_500(client):
+    req = {"network": {"inputs": 1, "loss": "mse", "layers": [{"units": 1, "weights": [[1e300]], "biases": [0.0]}]},
+           "x": [[1e10]], "y": [[0.0]]}
+    r = client.post("/api/gradcheck", json={"request": req})
+    assert r.status_code == 200
+    check = json.loads(r.text, parse_constant=lambda name: pytest.fail(f"bare {name}"))["checks"][0]
+    assert check["numeric"] in ("NaN", "Infinity", "-Infinity") and check["ok"] is False
