@@ -181,7 +181,7 @@ def test_past_train_max_runs_a_run_gets_503_with_retry_after_until_a_slot_frees(
     assert response.status == 200 and response.readline()
     second, refused = _post(port, body())
     assert refused.status == 503 and refused.getheader("retry-after") == "5"
-    assert "limit train_max_runs" in orjson.loads(refused.read())["detail"]
+    assert "limit train_max_runs" in orjson.loads(refused.read())["detail"][0]["msg"]
     second.close()
     conn.sock.shutdown(socket.SHUT_RDWR)
     conn.close()

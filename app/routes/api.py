@@ -67,8 +67,8 @@ async def step(request: Request) -> Response:
 
 
 def _cost(req: StepRequest) -> int:
-    """Parameters × samples: what a step's time grows with."""
-    return req.network.parameters() * len(req.x)
+    """Parameters × samples × backward passes: what a step's time grows with."""
+    return req.network.parameters() * len(req.x) * req.backward_passes
 
 
 @router.post("/explain", response_model=Explanation, openapi_extra=_BODY, responses=ERRORS)

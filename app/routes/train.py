@@ -22,6 +22,7 @@ from ..service import RequestInvalid
 from ..train import service
 from ..train.schemas import DataRequest, TrainRequest
 from .deps import SettingsDep
+from .errors import ERRORS
 
 router = APIRouter(prefix="/api", tags=["train"])
 MAX_CHUNK = 4096  # steps in one chunk, whatever the measured pace
@@ -120,7 +121,7 @@ def install(app) -> None:
     app.openapi = openapi
 
 
-@router.post("/data", openapi_extra=_body(DataRequest))
+@router.post("/data", openapi_extra=_body(DataRequest), responses=ERRORS)
 async def data(request: Request, settings: SettingsDep) -> Response:
     """The rows of a data set (generated from its seed, or your own table) and its train/test split."""
     body = await request.body()
@@ -134,14 +135,16 @@ async def data(request: Request, settings: SettingsDep) -> Response:
 
 @router.post("/train", openapi_extra=_body(TrainRequest), response_class=StreamingResponse,
              responses={200: {"content": {"application/x-ndjson": {}}, "description": "NDJSON lines: see TrainRequest."},
-                        503: {"description": "Too many runs at once: try again after Retry-After seconds."}})
+                        **ERRORS, 503: {**ERRORS[503], "description": "Too many runs at once (train_max_runs): try "
+                                                                      "again after Retry-After seconds."}})
 async def train(request: Request, settings: SettingsDep) -> Response:
     """Train the network on the data: one NDJSON line per step, snapshots, and a last line with "done"."""
     runs = runs_of(request.app)
     if runs.active >= settings.train_max_runs:
         msg = (f"at most {settings.train_max_runs} training runs at once (limit train_max_runs, "
                f"BACKPROP_LAB_TRAIN_MAX_RUNS): try again in a few seconds")
-        return Response(orjson.dumps({"detail": msg}), status_code=503, media_type="application/json",
+        detail = [{"type": "busy", "loc": ["body"], "msg": msg, "input": None}]
+        return Response(orjson.dumps({"detail": detail}), status_code=503, media_type="application/json",
                         headers={"retry-after": "5"})
     runs.active += 1  # taken before the first await: a burst of requests cannot all pass the check
     released = False
