@@ -116,11 +116,16 @@ def _data_errors(req: StepRequest) -> list[dict]:
                 break
     if req.trace_sample >= len(req.x):
         errors.append(_err(("trace_sample",), f"must be below the number of samples ({len(req.x)})"))
-    opt = req.optimizer
+    return errors + optimizer_errors(req.optimizer, _err)
+
+
+def optimizer_errors(opt, err) -> list[dict]:
+    """The optimizer's hyper-parameters that torch would refuse together (err(loc, msg) makes each error)."""
+    errors = []
     if opt.nesterov and (opt.momentum <= 0 or opt.dampening != 0):
-        errors.append(_err(("optimizer", "nesterov"), "Nesterov momentum needs momentum > 0 and dampening = 0"))
+        errors.append(err(("optimizer", "nesterov"), "Nesterov momentum needs momentum > 0 and dampening = 0"))
     if opt.name == "adam" and not all(0.0 <= b < 1.0 for b in opt.betas):
-        errors.append(_err(("optimizer", "betas"), "Adam's betas must lie in [0, 1)"))
+        errors.append(err(("optimizer", "betas"), "Adam's betas must lie in [0, 1)"))
     return errors
 
 

@@ -7,7 +7,7 @@ from ..config import Settings
 from ..engine.addresses import parse as parse_address
 from ..engine.addresses import param_name
 from ..registry import LOSSES
-from ..validation import _network_errors, limit_message
+from ..validation import _network_errors, limit_message, optimizer_errors
 from .datasets import CLASSIFICATION, MULTICLASS
 from .schemas import DataSpec, TrainRequest
 
@@ -174,11 +174,7 @@ def train_errors(req: TrainRequest, settings: Settings) -> list[dict]:
         errors.append(err(("steps",), "give `steps` or `epochs` (one of them)"))
     if req.start_step > MAX_START_STEP:
         errors.append(err(("start_step",), f"must be at most {MAX_START_STEP}"))
-    opt = req.optimizer
-    if opt.nesterov and (opt.momentum <= 0 or opt.dampening != 0):
-        errors.append(err(("optimizer", "nesterov"), "Nesterov momentum needs momentum > 0 and dampening = 0"))
-    if opt.name == "adam" and not all(0.0 <= b < 1.0 for b in opt.betas):
-        errors.append(err(("optimizer", "betas"), "Adam's betas must lie in [0, 1)"))
+    errors += optimizer_errors(req.optimizer, err)
     for key in ("grid", "neuron_grid"):
         value = getattr(req, key)
         if value is not None:
