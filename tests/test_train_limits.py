@@ -189,3 +189,27 @@ def test_past_train_max_runs_a_run_gets_503_with_retry_after_until_a_slot_frees(
     third, answer = _post(port, body())
     assert answer.status == 200 and strict_json(answer.read().splitlines()[-1])["reason"] == "finished"
     third.close()
+
+
+def test_a_run_of_a_network_with_every_parameter_frozen_streams_and_changes_nothing(client):
+    net = {"inputs": 2, "loss": "bce", "layers": [
+        {"units": 3, "activation": "relu", "freeze_weights": True, "freeze_biases": True},
+        {"units": 1, "activation": "sigmoid", "freeze_weights": True, "freeze_biases": True}]}
+    lines = lines_of(client, body(network=net, steps=5, watch=["W:1,0,0"]))
+    steps = [line for line in lines if "loss" in line]
+    assert len(steps) == 5 and len({line["loss"] for line in steps}) == 1
+    assert all(line["grad_norms"] == [None, None] for line in steps)
+    assert steps[0]["watch"]["W:1,0,0"]["grad"] is None
+    assert lines[0]["snapshot"]["network"]["layers"] == lines[-1]["network"]["layers"]
+    assert lines[-1]["reason"] == "finished"
+
+
+def test_a_bce_network_whose_output_is_nan_diverges_at_its_first_step_not_a_500(client):
+    big = 1e308  # s = 1e308·x₀ − 1e308·x₁ overflows both ways: ∞ − ∞ is NaN, and BCELoss refuses NaN ŷ
+    net = {"inputs": 2, "loss": "bce", "layers": [
+        {"units": 2, "activation": "relu", "weights": [[big, big], [big, -big]], "biases": [0.0, 0.0]},
+        {"units": 1, "activation": "sigmoid", "weights": [[big, -big]], "biases": [0.0]}]}
+    lines = lines_of(client, body(network=net, steps=5))
+    assert lines[1]["step"] == 1 and lines[1]["loss"] is None and lines[1]["diverged"] is True
+    assert (lines[-1]["reason"], lines[-1]["step"]) == ("diverged", 1)
+    assert lines[-1]["network"]["layers"][0]["weights"][0][0] == "NaN"

@@ -74,6 +74,8 @@ class Run:
                                   nn.Parameter(b, requires_grad=not layer.get("freeze_biases", False))))
             acts.append(make_activation(layer["activation"], layer.get("negative_slope", 0.01)))
         self.net = MLP(linears, acts)
+        # The loop calls each module's forward itself: the same torch ops, without nn.Module's per-call hook checks.
+        self.forwards = [(lin.forward, phi.forward) for lin, phi in self.net.pairs]
         self.weights = [lin.weight for lin in linears]
         self.biases = [lin.bias for lin in linears]
         self.named = dict(self.net.named_parameters())
@@ -123,15 +125,17 @@ class Run:
 
     def _take(self, count: int) -> dict:
         """Take `count` steps; what the lines need, as tensors and lists."""
-        net, opt = self.net, self.optimizer
+        opt, forwards = self.optimizer, self.forwards
         losses, outs, targets, sizes, rows, grads, test_losses, test_outs = [], [], [], [], [], [], [], []
         for k in range(self.k + 1, self.k + count + 1):
             xb, yb, r = self._batch(k)
-            out = net(xb)
+            out = xb
+            for lin, phi in forwards:
+                out = phi(lin(out))
             loss = self._loss(out, yb)
             if self.has_test:
                 with torch.no_grad():
-                    test_out = net(self.x_test)
+                    test_out = self.net(self.x_test)
                     test_losses.append(self._loss(test_out, self.y_test))
                     test_outs.append(test_out)
             for p in self.trainable:  # what optimizer.zero_grad() does (set_to_none), without its bookkeeping
@@ -140,11 +144,11 @@ class Run:
                 loss.backward()
             if opt is not None:
                 opt.step()
-            losses.append(loss.detach())
+            losses.append(loss)  # read in _lines under no_grad (backward has freed its graph's buffers)
             grads.append([w.grad for w in self.weights])
             rows.append(r)
             if self.classify:
-                outs.append(out.detach())
+                outs.append(out)
                 targets.append(yb)
                 sizes.append(len(yb))
             if self.watch is not None:
@@ -159,6 +163,7 @@ class Run:
             return (out.argmax(1) == y).to(F64)
         return ((out > 0.5) == (y > 0.5)).all(1).to(F64)
 
+    @torch.no_grad()
     def _lines(self, t: dict, first: int) -> list[dict]:
         """The step lines of a chunk that began after step `first − 1`."""
         count = len(t["losses"])
