@@ -18,8 +18,11 @@ const childrenOf = (edges) => {
  * topological order from the root). Returns ids, the root first.
  */
 export function backwardOrder(nodes, edges) {
-  if (nodes.length && nodes.every((n) => Number.isInteger(n.order))) {
-    return [...nodes].sort((a, b) => a.order - b.order).map((n) => n.id);
+  // The API's order, when every node that receives a gradient has one (the root, the loss, may not).
+  const fed = new Set(edges.map((e) => e.to));
+  if (nodes.some((n) => Number.isInteger(n.order)) && nodes.every((n) => Number.isInteger(n.order) || !fed.has(n.id))) {
+    const rank = (n) => (Number.isInteger(n.order) ? n.order : -1);
+    return [...nodes].sort((a, b) => rank(a) - rank(b)).map((n) => n.id);
   }
   const waiting = new Map(nodes.map((n) => [n.id, 0]));
   for (const e of edges) waiting.set(e.to, (waiting.get(e.to) ?? 0) + 1);

@@ -4,6 +4,10 @@ import { Store } from "./store.js";
 import { PHASES } from "./progress.js";
 import { mountBatch } from "./views/batch.js";
 import { mountBuild } from "./views/build.js";
+import { mountCode } from "./views/code.js";
+import { mountGraph } from "./views/graph.js";
+import { mountModules } from "./views/modules.js";
+import { mountTensors } from "./views/tensors.js";
 import { mountEditing } from "./views/editing.js";
 import { mountExplain } from "./views/explain.js";
 import { mountNetwork } from "./views/network.js";
@@ -35,6 +39,10 @@ mountPlayer($("[data-region=player]"), store);
 mountBuild($("[data-region=build]"), store);
 mountBatch($("[data-region=batch]"), store);
 mountValues($("[data-region=values]"), store);
+mountTensors($("[data-view=tensors]"), store);
+mountModules($("[data-view=modules]"), store);
+mountGraph($("[data-view=graph]"), store);
+mountCode($("[data-view=code]"), store);
 
 // Keys that would fight a focused control's own keys are left to it.
 const TYPING = "input, select, textarea, [contenteditable]";

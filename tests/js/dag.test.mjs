@@ -20,9 +20,11 @@ test("autograd's order starts at the loss and runs each node after every node th
   for (const e of EDGES) assert.ok(order.indexOf(e.from) < order.indexOf(e.to), `${e.from} before ${e.to}`);
 });
 
-test("the API's own order wins when every node carries one", () => {
-  const nodes = NODES.map((n, k) => ({ ...n, order: NODES.length - k }));
-  assert.deepEqual(backwardOrder(nodes, EDGES), [...NODES].reverse().map((n) => n.id));
+test("the API's own order wins when every node but the root carries one", () => {
+  const nodes = NODES.map((n, k) => ({ ...n, order: n.id === "loss" ? null : NODES.length - k }));
+  assert.deepEqual(backwardOrder(nodes, EDGES), ["loss", ...NODES.slice(1).reverse().map((n) => n.id)]);
+  const partial = nodes.map((n) => (n.id === "n5" ? { ...n, order: null } : n));
+  assert.equal(backwardOrder(partial, EDGES)[1], "n0", "a node fed but without an order: autograd's rule instead");
 });
 
 test("every edge points down a rank, the loss alone on top", () => {
