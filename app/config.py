@@ -61,6 +61,10 @@ class Settings(BaseSettings):
         10.0, gt=0, description="Seconds a stopping server waits for the requests in progress before it closes "
         "their connections."
     )
+    max_gradcheck_addresses: int = Field(
+        512, ge=1, description="Most parameter elements one POST /api/gradcheck checks (each costs two forward "
+        "passes); without a list it checks the first this many."
+    )
 
     @field_validator("allowed_hosts", mode="before")
     @classmethod

@@ -20,7 +20,7 @@ from .config import Settings
 from .docs import router as docs_router
 from .jsonsafe import finite_or_text
 from .main_paths import resource_dir
-from .routes import api, pages
+from .routes import api, pages, torchviews
 from .security import install as install_security
 from .slowclients import ClientGoneMiddleware
 
@@ -95,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(ClientGoneMiddleware)  # outside the body limit, which reads the body
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.include_router(api.router)
+    app.include_router(torchviews.router)
     app.include_router(pages.router)
     app.include_router(docs_router)
     app.mount("/static", StaticFiles(directory=resource_dir("static")), name="static")

@@ -119,6 +119,22 @@ class StepRequest(_Strict):
     )
     trace_sample: int = Field(0, ge=0, description="Which sample (row of x) the trace follows.")
     dtype: DType = Field("float64", description="Precision of every tensor.")
+    grad_before: dict[str, list[list[FiniteFloat]] | list[FiniteFloat]] | None = Field(
+        None,
+        description="Gradient accumulation: the `.grad` an earlier backward left in each tensor, not zeroed "
+        "(keys: parameter addresses W:l and b:l, and x; values shaped like the tensor, e.g. a previous answer's "
+        "grad_weights). This step's backward adds to it, as PyTorch does without zero_grad, and the optimizer "
+        "uses the sum. Frozen parameters have no .grad (refused). Omit: .grad starts at zero (zero_grad).",
+    )
+    backward_passes: int = Field(
+        1, ge=1, le=4, description="Forward and backward this many times on the same batch before the optimizer's "
+        "step, without zero_grad between them: with 2, every .grad is exactly twice one pass's gradient.",
+    )
+    no_grad: bool = Field(
+        False, description="Inference only, under torch.no_grad(): forward and loss, no graph, no gradients, no "
+        "step (the answer's gradient fields are null, network_after equals network, optimizer_state is the "
+        "request's, the autograd graph holds only the loss).",
+    )
 
 
 class LayerOut(LayerSpec):
@@ -139,13 +155,17 @@ class LayerResult(BaseModel):
 
     pre: list[list[Num]] = Field(description="s = W·a + β, before the activation.")
     post: list[list[Num]] = Field(description="z = φ(s), after the activation.")
-    grad_pre: list[list[Num]] = Field(description="∂L/∂s, as autograd computed it.")
-    grad_post: list[list[Num]] = Field(description="∂L/∂z, as autograd computed it.")
+    grad_pre: list[list[Num]] | None = Field(description="∂L/∂s, as autograd computed it (of the last backward "
+                                              "pass); null for a no_grad run.")
+    grad_post: list[list[Num]] | None = Field(description="∂L/∂z, as autograd computed it (of the last backward "
+                                               "pass); null for a no_grad run.")
     grad_weights: list[list[Num]] | None = Field(
-        description="∂L/∂W, shape (units, fan_in); null when the weights are frozen."
+        description="∂L/∂W, shape (units, fan_in): W's .grad after the backward pass(es), the accumulated sum "
+        "with grad_before or backward_passes > 1; null when the weights are frozen or for a no_grad run."
     )
     grad_biases: list[Num] | None = Field(
-        description="∂L/∂β, shape (units); null when the biases are frozen."
+        description="∂L/∂β, shape (units): β's .grad (accumulated as for grad_weights); null when the biases are "
+        "frozen or for a no_grad run."
     )
 
 
@@ -163,6 +183,22 @@ class GraphNode(BaseModel):
     address: str | None = Field(None, description="Address of the tensor's value (e.g. W:1, x, L): the "
                                 "numbers are in the answer, not copied here.")
     grad_address: str | None = Field(None, description="Address of the gradient autograd accumulated (dL/dW:1).")
+    receives: list[str] = Field([], description="Addresses of the gradient flowing into this node in the backward "
+                                "pass, ∂L/∂(its forward output): SigmoidBackward0 of layer 1 receives dL/dz:1, an "
+                                "AddmmBackward0 dL/ds:l (and dL/dz:l when φ is the identity), an AccumulateGrad "
+                                "dL/dW:l, dL/db:l or dL/dx. Whole tensors: the address without sample or unit "
+                                "indices. Empty for the loss's own node (it receives ∂L/∂L = 1) and for "
+                                "intermediates without an address (LogSoftmaxBackward0).")
+    transposed: bool = Field(False, description="The gradient received is the transpose of `receives` (TBackward0: "
+                             "the gradient of Wᵀ is (∂L/∂W)ᵀ).")
+    passes: list[str] = Field([], description="Addresses of the gradients this node passes on, one per outgoing "
+                              "edge in next_functions order (AddmmBackward0 of layer 2: dL/db:2, dL/dz:1, dL/dW:2 "
+                              "transposed). Empty for AccumulateGrad (it writes .grad).")
+    out_shape: list[int] | None = Field(None, description="Shape of the node's forward output, which is the shape "
+                                        "of the gradient it receives (from torch's input metadata).")
+    order: int | None = Field(None, description="Position (from 0) in the order autograd ran the backward nodes, "
+                              "recorded by hooks on the nodes during loss.backward(); null for the loss and when no "
+                              "backward ran.")
 
 
 class GraphEdge(BaseModel):
@@ -171,6 +207,8 @@ class GraphEdge(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
     from_: str = Field(alias="from", description="Node the gradient leaves.")
     to: str = Field(description="Node the gradient reaches (a next_functions entry).")
+    grad_address: str | None = Field(None, description="Address of the gradient passed along this edge (the "
+                                     "`to` node's first `receives`), null when it has none.")
 
 
 class AutogradGraph(BaseModel):
@@ -187,6 +225,15 @@ class SampleGrads(BaseModel):
     biases: list[Num] | None = Field(description="Its share of ∂L/∂β (null when β is frozen).")
 
 
+class Accumulation(BaseModel):
+    """Gradient accumulation: .grad before, what one backward pass adds, how many passes ran."""
+
+    backward_passes: int = Field(description="Backward passes run on the batch without zero_grad.")
+    grad_before: list[str] = Field(description="Addresses (W:l, b:l, x) whose .grad the request carried.")
+    pass_grads: dict[str, Any] = Field(description="The gradient one backward pass adds, by address (W:l, b:l, x), "
+                                       "shaped like the tensor: .grad = grad_before + backward_passes × this.")
+
+
 class StepResponse(BaseModel):
     """The forward pass, the loss, the backward pass and the optimizer step, every number shown."""
 
@@ -196,7 +243,8 @@ class StepResponse(BaseModel):
         None, description="softmax(ŷ) for cross_entropy, else null."
     )
     layers: list[LayerResult] = Field(description="Per layer: values and gradients.")
-    grad_input: list[list[Num]] = Field(description="∂L/∂x, shape (N, inputs).")
+    grad_input: list[list[Num]] | None = Field(description="∂L/∂x, shape (N, inputs): x's .grad (x requires "
+                                                "grad; accumulated as the parameters' are); null for a no_grad run.")
     network: NetworkOut = Field(description="The network before the step, weights filled in.")
     network_after: NetworkOut = Field(
         description="The same network after the optimizer step (non-finite weights, when the step "
@@ -219,6 +267,10 @@ class StepResponse(BaseModel):
         None, description="When the loss formula writes out only the traced sample's terms: the other terms, summed.")
     trace_sample: int = Field(description="The sample the trace follows.")
     dtype: DType = Field(description="Precision the tensors were computed in.")
+    no_grad: bool = Field(False, description="True for an inference-only run (the request's no_grad): the "
+                          "gradient fields are null and no step was taken.")
+    accumulation: Accumulation | None = Field(
+        None, description="With grad_before or backward_passes > 1: what added up into .grad. Null otherwise.")
     diverged: bool = Field(description="True when any number is NaN or infinite.")
 
 

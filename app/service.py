@@ -101,6 +101,7 @@ def step_input(req: StepRequest) -> tuple[StepInput, str]:
         slopes=[layer.negative_slope for layer in net.layers], seed=net.seed, x=req.x, y=req.y,
         hyper=hyper_of(req.optimizer.name, req.optimizer), state=req.optimizer_state, sample=req.trace_sample,
         shown_terms=pairs if len(pairs) < count else None,
+        grad_before=req.grad_before, backward_passes=req.backward_passes, no_grad=req.no_grad,
     )
     return inp, explain_key(st)
 
@@ -136,6 +137,8 @@ def answer(req: StepRequest, result: StepResult, key: str) -> dict:
         "sample_grads": r.sample_grads,
         "optimizer_terms": r.optimizer_terms,
         "loss_rest": r.loss_rest,
+        "no_grad": req.no_grad,
+        "accumulation": r.accumulation,
         "diverged": r.diverged,
     }
     return finite_or_text(content) if r.diverged else content

@@ -8,6 +8,7 @@ from __future__ import annotations
 from .config import Settings
 from .registry import ACTIVATIONS, LOSSES
 from .schemas import StepRequest
+from .validation_grads import grad_errors
 
 
 def _err(loc: tuple, msg: str, kind: str = "value_error") -> dict:
@@ -114,4 +115,4 @@ def request_errors(req: StepRequest, settings: Settings) -> list[dict]:
     errors = limit_errors(req, settings)
     if errors:
         return errors
-    return _network_errors(req) + _data_errors(req)
+    return _network_errors(req) + _data_errors(req) + grad_errors(req)

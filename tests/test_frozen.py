@@ -6,6 +6,7 @@ import math
 from collections import Counter
 
 import pytest
+import torch
 
 from helpers import explain, served_addresses, step, with_defaults
 
@@ -115,12 +116,55 @@ def test_a_network_with_every_parameter_frozen_takes_a_step_that_changes_nothing
     assert res["grad_input"] != [[0.0, 0.0], [0.0, 0.0]]
 
 
-def test_state_of_a_parameter_frozen_after_training_is_ignored(client):
-    opt = {"name": "sgd", "lr": 0.5, "momentum": 0.9}
-    first = step(client, {"network": NETWORK, "x": X, "y": Y, "optimizer": opt})
-    network = first["network_after"]
-    network["layers"][0]["freeze_weights"] = True
-    res = step(client, {"network": network, "x": X, "y": Y, "optimizer": opt,
-                        "optimizer_state": first["optimizer_state"]})
-    assert res["network_after"]["layers"][0]["weights"] == network["layers"][0]["weights"]
-    assert "layers.0.weight" not in res["optimizer_state"]["params"]
+def _torch_loop(opt: dict, frozen_at: list[bool]) -> list[dict]:
+    """A plain torch loop whose optimizer holds every parameter; W¹ frozen with requires_grad_(False) on the
+    steps marked True. Returns W¹, its momentum state and W² after each step."""
+    torch.manual_seed(0)
+    layers = [torch.nn.Linear(len(lay["weights"][0]), lay["units"], dtype=torch.float64) for lay in NETWORK["layers"]]
+    with torch.no_grad():
+        for lin, lay in zip(layers, NETWORK["layers"]):
+            lin.weight.copy_(torch.tensor(lay["weights"], dtype=torch.float64))
+            lin.bias.copy_(torch.tensor(lay["biases"], dtype=torch.float64))
+    acts = [torch.tanh, torch.sigmoid, lambda s: s]
+    params = [p for lin in layers for p in (lin.weight, lin.bias)]
+    name = opt["name"]
+    kwargs = {k: v for k, v in opt.items() if k != "name"}
+    optimizer = (torch.optim.SGD if name == "sgd" else torch.optim.Adam)(params, **kwargs)
+    x, y = torch.tensor(X, dtype=torch.float64), torch.tensor(Y, dtype=torch.float64)
+    out = []
+    for frozen in frozen_at:
+        layers[0].weight.requires_grad_(not frozen)
+        optimizer.zero_grad()
+        a = x
+        for lin, phi in zip(layers, acts):
+            a = phi(lin(a))
+        torch.nn.functional.mse_loss(a, y).backward()
+        optimizer.step()
+        state = optimizer.state.get(layers[0].weight, {})
+        out.append({"W1": layers[0].weight.tolist(), "W2": layers[1].weight.tolist(),
+                    "state": {k: v.tolist() for k, v in state.items()}})
+    return out
+
+
+@pytest.mark.parametrize("opt", [
+    pytest.param({"name": "sgd", "lr": 0.5, "momentum": 0.9}, id="momentum"),
+    pytest.param({"name": "sgd", "lr": 0.5, "momentum": 0.9, "weight_decay": 0.1}, id="momentum-decay"),
+    pytest.param({"name": "adam", "lr": 0.1}, id="adam"),
+])
+def test_a_parameter_frozen_for_a_step_keeps_its_optimizer_state_as_a_torch_loop_does(client, opt):
+    # train, freeze W¹ for one step, unfreeze: its momentum (Adam: its moments and step) survive the freeze
+    frozen_at = [False, True, False, False]
+    expected = _torch_loop(opt, frozen_at)
+    req = {"network": NETWORK, "x": X, "y": Y, "optimizer": opt}
+    for k, frozen in enumerate(frozen_at):
+        network = dict(req["network"], layers=[dict(lay) for lay in req["network"]["layers"]])
+        network["layers"][0]["freeze_weights"] = frozen
+        before = (req.get("optimizer_state") or {}).get("params", {}).get("layers.0.weight")
+        res = step(client, dict(req, network=network))
+        after = res["optimizer_state"]["params"]["layers.0.weight"]
+        assert res["network_after"]["layers"][0]["weights"] == expected[k]["W1"], k
+        assert res["network_after"]["layers"][1]["weights"] == expected[k]["W2"], k
+        assert after == expected[k]["state"], k
+        if frozen:
+            assert after == before, "a frozen parameter's state goes out unchanged"
+        req = dict(req, network=res["network_after"], optimizer_state=res["optimizer_state"])

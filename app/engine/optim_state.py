@@ -38,8 +38,8 @@ def load_state(
         raise SpecError(loc + ("params",), "must be an object keyed by parameter name")
     for pname, entry in params.items():
         p = named.get(pname)
-        if p is None or not p.requires_grad:
-            continue  # a parameter that is now frozen or gone keeps no state
+        if p is None:
+            continue  # a parameter that is gone keeps no state (a frozen one keeps its own: torch.optim skips it)
         if not isinstance(entry, dict):
             raise SpecError(loc + ("params", pname), "must be an object")
         unknown = set(entry) - STATE_KEYS[name]

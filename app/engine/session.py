@@ -19,6 +19,7 @@ from .graph import autograd_graph
 from .network import DTYPES, MLP, initial_parameters, linear
 from .ops import make_activation, make_loss, make_optimizer
 from .optim_state import dump_state, load_state
+from .passes import BackwardOrder, PassGrads, infer, load_grads
 from .stepio import Shape, StepInput, StepResult, all_finite, as_array, as_tensor
 
 
@@ -47,7 +48,9 @@ class Session:
         self.slopes = [(k, phi) for k, phi in enumerate(self.net.activations) if hasattr(phi, "negative_slope")]
         self.named = dict(self.net.named_parameters())
         self.names = {id(p): n for n, p in self.named.items()}
-        self.trainable = [p for p in self.named.values() if p.requires_grad]
+        # The optimizer holds every parameter, as a torch loop's would: a frozen one (no .grad) is
+        # skipped by its step and keeps its state across a freeze.
+        self.params = list(self.named.values())
         self.loss_fn = make_loss(shape.loss)
         self.loss_terms = make_loss(shape.loss, "none")
         self.optimizer = None
@@ -72,10 +75,8 @@ class Session:
             b.grad = None
         for k, phi in self.slopes:
             phi.negative_slope = inp.slopes[k]
-        if not self.trainable:
-            return
         if self.optimizer is None:
-            self.optimizer = make_optimizer(self.shape.optimizer, self.trainable, inp.hyper)
+            self.optimizer = make_optimizer(self.shape.optimizer, self.params, inp.hyper)
         else:
             self.optimizer.param_groups[0].update(inp.hyper)
             self.optimizer.state.clear()
@@ -89,22 +90,38 @@ class Session:
     def step(self, inp: StepInput) -> StepResult:
         """Forward, loss, backward and the optimizer's step, every intermediate number read out."""
         self._load(inp)
+        if inp.no_grad:
+            result = infer(self, inp)
+            result.diverged = not all_finite(result)
+            return result
         dtype = self.dtype
         x = as_tensor(inp.x, dtype).requires_grad_()
         y = torch.tensor(inp.y, dtype=torch.long) if self.classes else as_tensor(inp.y, dtype)
-        captured = self.net.forward_captured(x)
-        output = captured[-1][1]
-        nan_out = self.shape.loss == "bce" and bool(torch.isnan(output).any())
-        # BCELoss refuses NaN input with an error: carry the NaN of a diverged net into L instead.
-        loss = output.sum() * float("nan") if nan_out else self.loss_fn(output, y)
-        loss.backward()
+        accumulating = inp.grad_before is not None or inp.backward_passes > 1
+        if inp.grad_before:
+            load_grads(inp.grad_before, self.named, x)
+        pass_grads = PassGrads(self.named, x) if accumulating else None
+        graph = self.graphs.get(len(inp.x))
+        recorder = None
+        try:
+            for k in range(inp.backward_passes):  # no zero_grad between passes: .grad adds up
+                captured = self.net.forward_captured(x)
+                output = captured[-1][1]
+                nan_out = self.shape.loss == "bce" and bool(torch.isnan(output).any())
+                # BCELoss refuses NaN input with an error: carry the NaN of a diverged net into L instead.
+                loss = output.sum() * float("nan") if nan_out else self.loss_fn(output, y)
+                if k == inp.backward_passes - 1 and (graph is None or nan_out):
+                    recorder = BackwardOrder(loss)  # hooks on the nodes, removed below
+                loss.backward()
+        finally:  # the hooks sit on tensors and nodes the session keeps: never left behind
+            order = recorder.finish() if recorder is not None else None
+            accumulation = pass_grads.finish(inp.backward_passes, inp.grad_before) if pass_grads else None
         weights = self._before(inp.weights, self.weights)
         biases = self._before(inp.biases, self.biases)
         grad_w = [as_array(w.grad) for w in self.weights]
         grad_b = [as_array(b.grad) for b in self.biases]
-        graph = self.graphs.get(len(inp.x)) if not nan_out else None
-        if graph is None:
-            graph = autograd_graph(loss, self.named, x, len(self.linears), self.shape.layers[-1][0])
+        if recorder is not None:
+            graph = autograd_graph(loss, self.named, x, len(self.linears), self.shape.layers[-1][0], captured, order)
             if not nan_out:
                 self.graphs[len(inp.x)] = graph
         sample_grads = self._sample_grads(captured, x, inp.sample) if len(inp.x) > 1 else None
@@ -131,12 +148,13 @@ class Session:
             weights_after=[as_array(w) for w in self.weights],
             biases_after=[as_array(b) for b in self.biases],
             probabilities=as_array(torch.softmax(output.detach(), dim=1)) if self.classes else None,
-            state=dump_state(self.shape.optimizer, self.optimizer, self.names) if self.optimizer else None,
-            optimizer_terms=self._adam_terms(inp.hyper) if self.shape.optimizer == "adam" and self.optimizer else None,
+            state=dump_state(self.shape.optimizer, self.optimizer, self.names),
+            optimizer_terms=self._adam_terms(inp.hyper) if self.shape.optimizer == "adam" else None,
             sample_grads=sample_grads,
             loss_rest=loss_rest,
             graph=graph,
             diverged=False,
+            accumulation=accumulation,
         )
         result.diverged = not all_finite(result)
         return result
@@ -172,7 +190,7 @@ class Session:
             entry = {}
             for kind, p in (("weight", w), ("bias", b)):
                 st = self.optimizer.state.get(p)
-                if not st:
+                if not st or not p.requires_grad:  # a frozen parameter's state is kept, not stepped
                     entry[kind] = None
                     continue
                 t = float(st["step"])

@@ -38,6 +38,9 @@ class StepInput:
     state: dict | None = None
     sample: int = 0
     shown_terms: list[tuple[int, int]] | None = None  # the loss terms written out, when not all are
+    grad_before: dict | None = None  # .grad left by an earlier backward, by address (W:l, b:l, x)
+    backward_passes: int = 1  # backward passes without zero_grad between them
+    no_grad: bool = False  # inference only: forward and loss under torch.no_grad()
 
 
 @dataclass
@@ -64,6 +67,7 @@ class StepResult:
     loss_rest: float | None
     graph: dict
     diverged: bool
+    accumulation: dict | None = None  # {backward_passes, grad_before, pass_grads} when .grad accumulated
 
 
 def all_finite(r: StepResult) -> bool:
@@ -72,9 +76,11 @@ def all_finite(r: StepResult) -> bool:
     Checked on the arrays the answer carries (the request's own numbers were checked finite).
     """
     # (the values before the step are the request's, checked finite, or the seed's initialisation)
-    arrays = [np.asarray([r.loss]), *r.pre, *r.post, *r.grad_pre, *r.grad_post, r.grad_input,
-              *r.weights_after, *r.biases_after]
-    arrays += [a for a in (*r.grad_weights, *r.grad_biases) if a is not None]
+    arrays = [np.asarray([r.loss]), *r.pre, *r.post, *r.weights_after, *r.biases_after]
+    # gradients are None for a frozen tensor, and all of them for a no_grad run
+    arrays += [a for a in (*r.grad_pre, *r.grad_post, r.grad_input, *r.grad_weights, *r.grad_biases) if a is not None]
+    if r.accumulation is not None:
+        arrays += list(r.accumulation["pass_grads"].values())
     if r.probabilities is not None:
         arrays.append(r.probabilities)
     if r.loss_rest is not None:

@@ -37,6 +37,7 @@ class Activation:
     kwargs: dict = field(default_factory=dict)  # torch kwargs; "alpha" stands for the layer's slope
     min_units: int = 1
     couples_units: bool = False  # softmax: ∂z_k/∂s_i ≠ 0 for k ≠ i
+    kink: bool = False  # not differentiable at s = 0 (ReLU's corner): a finite difference across it disagrees
     backward: str = ""
 
     def backward_template(self) -> str:

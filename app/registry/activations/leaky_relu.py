@@ -12,5 +12,6 @@ ENTRY = Activation(
     derivative='LeakyReLU′(s, α)',
     kwargs={'negative_slope': 'alpha'},
     words='Leaky ReLU keeps a positive weighted sum and multiplies a negative one by the slope α.',
+    kink=True,
     derivative_words='LeakyReLU′(s, α) is 1 where s > 0 and α elsewhere.',
 )

@@ -11,5 +11,6 @@ ENTRY = Activation(
     forward='ReLU(s)',
     derivative='ReLU′(s)',
     words='ReLU keeps a positive weighted sum and turns a negative one into 0.',
+    kink=True,
     derivative_words='ReLU′(s) is 1 where s > 0 and 0 elsewhere.',
 )

@@ -1,0 +1,57 @@
+"""POST /api/code and POST /api/gradcheck, from request bytes to answer bytes: parse, check, call
+the engine (codegen, gradcheck), encode. Run on the engine executor."""
+
+from __future__ import annotations
+
+import orjson
+from pydantic import ValidationError
+
+from .config import Settings
+from .engine.codegen import script
+from .engine.gradcheck import DEFAULT_H, REL, ABS, address_error, check, parameter_addresses
+from .schemas_torch import GradcheckRequest
+from .service import MAX_ERRORS, RequestInvalid, _error, parse, step_input
+from .validation import limit_message, request_errors
+
+
+def code_text(body: bytes, settings: Settings) -> str:
+    """POST /api/code: the step request's runnable PyTorch script."""
+    req = parse(body, settings)
+    return script(req.model_dump())
+
+
+def _parse_gradcheck(body: bytes, settings: Settings) -> GradcheckRequest:
+    try:
+        req = GradcheckRequest.model_validate_json(body)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        raise RequestInvalid([_error(e) for e in errors[:MAX_ERRORS]]) from None
+    errors = [dict(e, loc=("body", "request", *e["loc"][1:])) for e in request_errors(req.request, settings)]
+    if req.addresses is not None and len(req.addresses) > settings.max_gradcheck_addresses:
+        errors.append({"type": "limit", "loc": ("body", "addresses"), "input": None, "msg": limit_message(
+            "max_gradcheck_addresses", settings.max_gradcheck_addresses, "addresses", len(req.addresses))})
+    if errors:
+        raise RequestInvalid(errors)
+    return req
+
+
+def gradcheck_bytes(body: bytes, settings: Settings) -> bytes:
+    """POST /api/gradcheck: autograd beside the central finite difference, per parameter element, as JSON."""
+    req = _parse_gradcheck(body, settings)
+    inp, _ = step_input(req.request)
+    shape = inp.shape
+    omitted = 0
+    if req.addresses is None:
+        addresses = parameter_addresses(shape)
+        omitted = max(0, len(addresses) - settings.max_gradcheck_addresses)
+        addresses = addresses[: settings.max_gradcheck_addresses]
+    else:
+        addresses = req.addresses
+        errors = [{"type": "value_error", "loc": ("body", "addresses", k), "msg": why, "input": a[:40]}
+                  for k, a in enumerate(addresses) if (why := address_error(shape, a))]
+        if errors:
+            raise RequestInvalid(errors[:MAX_ERRORS])
+    h = req.h if req.h is not None else DEFAULT_H
+    checks = check(shape, inp.weights, inp.biases, inp.slopes, inp.seed, inp.x, inp.y, addresses, h)
+    rule = f"ok when |autograd − numeric| ≤ {REL:g}·|autograd| + {ABS:g}"
+    return orjson.dumps({"checks": checks, "h": h, "rule": rule, "omitted": omitted})
