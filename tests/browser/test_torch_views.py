@@ -61,7 +61,7 @@ def test_the_tensor_view_shows_each_layer_as_the_apis_matrices_with_their_shapes
     expect(first_row).to_have_count(2)
     assert [float(v) for v in first_row.evaluate_all("(tds) => tds.map((td) => td.dataset.value)")] == [0.1, 0.3]
     # The backward phase: ∂L/∂W = δ·aᵀ, the API's gradients.
-    page.keyboard.press("3")
+    page.locator('[data-phase-button="backward"]').click()
     expect(layer1.locator('[data-form="backward"] [data-shapes]')).to_have_text("(2,1)·(3,1)ᵀ → (2,3); (2,1)")
     for l, out in enumerate(answer["layers"], start=1):
         for i, row in enumerate(out["grad_weights"]):
@@ -83,7 +83,7 @@ def test_the_tensor_view_shows_a_batch_as_the_3_by_n_form(page, api):
 
 def test_the_players_step_and_a_hovered_cell_mark_the_same_quantity(page):
     panel = open_view(page, "tensors")
-    page.keyboard.press("ArrowRight")  # step 2: the weighted sum of the second hidden unit
+    page.locator("[data-player=next]").click()  # step 2: the weighted sum of the second hidden unit
     expect(panel.locator('[data-form="notation"] td.current')).to_have_attribute("data-address", "s:1,0,1")
     expect(panel.locator('[data-form="notation"] td.in-formula[data-address="W:1,1,2"]')).to_have_count(1)
     panel.locator('[data-form="notation"] td[data-address="W:1,0,2"]').hover()

@@ -9,14 +9,10 @@ import { h, setText } from "./dom.js";
 
 const FILE = "backprop_lab_step.py";
 
-/** Does a line of the script name parameter `param` ("W:1" → layers.0.weight / layers[0].weight)? */
+/** Does a line of the script name parameter `param` ("W:1" → the script's linear_1.weight)? */
 export function namesParam(line, param) {
-  if (!param) return false;
-  const [q, l] = param.split(":");
-  const kind = q === "W" ? "weight" : q === "b" ? "bias" : null;
-  if (!kind) return false;
-  const k = Number(l) - 1;
-  return line.includes(`layers.${k}.${kind}`) || line.includes(`layers[${k}].${kind}`);
+  const m = /^([Wb]):(\d+)$/.exec(param ?? "");
+  return Boolean(m) && line.includes(`linear_${m[2]}.${m[1] === "W" ? "weight" : "bias"}`);
 }
 
 export function mountCode(root, store) {
