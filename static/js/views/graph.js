@@ -43,6 +43,7 @@ export function mountGraph(root, store) {
   let k = Infinity; // autograd has run the nodes order[0..k]
   let graphKey = null;
   let built = null;
+  let numbers = 2; // how many numbers of a gradient a box shows
 
   const button = (text, label, onclick, attrs = {}) => h("button", { type: "button", "aria-label": label, title: label, onclick, ...attrs }, text);
   const counter = h("span", { class: "graph-counter", "data-graph-step": "" });
@@ -57,6 +58,9 @@ export function mountGraph(root, store) {
   function go(next) {
     k = next;
     paint();
+    // On a projector the graph is taller than its panel: keep the node autograd runs in sight.
+    const b = built?.boxes.get(built.order[Math.min(k, built.order.length - 1)]);
+    b?.g.scrollIntoView?.({ block: "nearest", inline: "nearest" });
   }
 
   function nodeLines(n, order) {
@@ -71,13 +75,15 @@ export function mountGraph(root, store) {
     const graph = response.autograd;
     const { nodes, edges } = collapse(graph.nodes, graph.edges, collapsed);
     const font = parseFloat(getComputedStyle(root).fontSize) || 16;
+    // On a projector a box shows one number of its gradient (the rest in its title): the graph must fit.
+    numbers = store.state.presenting ? 1 : 2;
     const line = font * 1.25;
     const size = (n) => {
       const lines = nodeLines(n);
       // A leaf's last line is "∂L/∂W [g₀, g₁, …]", written later: room for two short numbers.
-      const room = n.kind === "parameter" ? `${n.label}`.length + 19 : lines.length > 1 ? 21 : 0;
+      const room = n.kind === "parameter" ? `${n.label}`.length + (numbers === 1 ? 13 : 20) : lines.length > 1 ? (numbers === 1 ? 16 : 22) : 0;
       const chars = Math.max(...lines.map((t) => t.length), room);
-      return { w: chars * font * 0.58 + font * 0.6, h: lines.length * line + font * 0.4 };
+      return { w: chars * font * 0.6 + font * 0.6, h: lines.length * line + font * 0.4 };
     };
     const lay = layoutDag(nodes, edges, size, { gap: font * 0.5, rowGap: font * 0.75, pad: 4 });
     el.replaceChildren();
@@ -171,18 +177,19 @@ export function mountGraph(root, store) {
       b.g.classList.toggle("selected", b.n.kind === "parameter" && b.n.address === store.state.selectedParam);
       if (b.n.kind === "parameter") {
         const v = store.value(b.n.grad_address);
-        setText(b.texts[2], ran.has(id) ? `∂L/∂${b.n.label} ${fmtTensor(v, 2)}` : ".grad not filled yet");
+        setText(b.texts[2], ran.has(id) ? `∂L/∂${b.n.label} ${fmtTensor(v, numbers)}` : ".grad not filled yet");
         setAttrs(b.g, { "data-grad": ran.has(id) ? JSON.stringify(v ?? null) : null });
       } else if (b.n.kind === "function" && b.texts[1]) {
         // The gradient this node receives, once autograd has run it.
         const a = b.n.receives[0];
         const name = gradName(a).split(" of ")[0];
-        setText(b.texts[1], ran.has(id) ? `${name}${b.n.transposed ? "ᵀ" : ""} ${fmtTensor(store.value(a), 2)}` : "");
+        setText(b.texts[1], ran.has(id) ? `${name}${b.n.transposed ? "ᵀ" : ""} ${fmtTensor(store.value(a), numbers)}` : "");
       }
       setText(b.title, b.n.kind === "module" ? b.n.members.map((m) => byId.get(m).name).join(", ") : flowText(b.n) || b.n.name);
     }
     for (const [edgeKey, line] of built.edges) line.classList.toggle("ran", ran.has(edgeKey.split("→")[0]) && ran.has(edgeKey.split("→")[1]));
-    setText(counter, `node ${k + 1} of ${order.length}`);
+    setText(counter, `${k + 1} / ${order.length}`);
+    setAttrs(counter, { "aria-label": `node ${k + 1} of ${order.length} in autograd's order` });
     const node = byId.get(current) ?? null;
     const where = current.startsWith("module:") ? `Linear ${current.slice(8)} (collapsed)` : node?.name ?? current;
     setText(detail, k === 0
@@ -200,7 +207,9 @@ export function mountGraph(root, store) {
         else collapsed.add(m);
         paint();
       },
-    }, `${collapsed.has(m) ? "Expand" : "Collapse"} Linear ${m.slice(1)}`)));
+      "aria-label": `${collapsed.has(m) ? "Expand" : "Collapse"} Linear ${m.slice(1)}`,
+    }, `Linear ${m.slice(1)}`)));
+    modules.prepend(h("span", { text: "Collapse:" }));
   }
 
   store.addEventListener("change", (e) => {

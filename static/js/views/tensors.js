@@ -67,7 +67,7 @@ export function mountTensors(root, store) {
     notation.disabled = backward;
     setText(note, backward
       ? "The backward pass in matrices: δ = ∂L/∂s of each layer times the layer's input, transposed, is ∂L/∂W."
-      : "The same numbers in the slide's notations; PyTorch's nn.Linear stores W as (out, in) and computes x·Wᵀ + b, one row per sample.");
+      : "nn.Linear stores W as (out, in) and computes x·Wᵀ + b, one row per sample.");
     const key = JSON.stringify([request.network.inputs, request.network.layers.map((l) => [l.units, l.activation]), request.x.length,
       store.state.notation, backward]);
     if (built?.key !== key) built = build(key, backward);
@@ -82,11 +82,18 @@ export function mountTensors(root, store) {
     markCells(built.cells, { target: cur?.target ?? null, refs: new Set(cur?.refs ?? []), highlight, selected: selectedParam });
   }
 
+  // The player's step: its cell in sight (on a projector the layers are taller than the panel).
+  function follow() {
+    const td = body.querySelector("td.current");
+    td?.scrollIntoView?.({ block: "nearest", inline: "nearest" });
+  }
+
   store.addEventListener("change", (e) => {
     const reason = e.detail.reason;
     if (SKIP.includes(reason)) return;
     if (reason === "highlight") return isShown(store, "tensors") && mark();
     render();
+    if (reason === "step" && isShown(store, "tensors")) follow();
   });
   return { render };
 }
