@@ -4,6 +4,7 @@ autograd graph and the code, every number checked against the API's own answer."
 from __future__ import annotations
 
 import json
+import re
 import urllib.request
 
 from playwright.sync_api import expect
@@ -98,6 +99,8 @@ def test_the_modules_view_chains_the_registrys_modules_with_a_shape_on_every_arr
     expect(panel.locator("[data-tensor]")).to_have_count(6)  # x, s, z, ŷ, y, L
     shapes = panel.locator("[data-tensor]").evaluate_all("(bs) => bs.map((b) => [b.dataset.tensor, b.dataset.shape])")
     assert shapes == [["x", "(1, 3)"], ["s1", "(1, 2)"], ["z1", "(1, 2)"], ["z2", "(1, 1)"], ["y", "(1, 1)"], ["L", "()"]]
+    page.locator("[data-player=next]").click()  # step 2 computes s of the second hidden unit
+    expect(panel.locator("[data-tensor].current")).to_have_attribute("data-tensor", "s1")
     panel.locator('[data-tensor="z1"]').hover()
     answer = api.step(step_body(api))
     detail = panel.locator(".mod-detail td[data-address]")
@@ -138,9 +141,15 @@ def test_the_graph_steps_in_autograds_order_and_a_leaf_selects_its_weights_every
     leaf = panel.locator('[data-param="W:2"]')
     grad = api.step(step_body(api))["layers"][1]["grad_weights"]
     expect(leaf).to_have_attribute("data-grad", json.dumps(grad, separators=(",", ":")))
+    # The player's backward step ∂L/∂w⁰ of the output layer marks the nodes that receive ∂L/∂W of layer 2.
+    page.locator('[data-phase-button="backward"]').click()
+    page.locator("[data-player=next]").click()
+    expect(panel.locator(".graph-node.player")).to_have_count(2)
+    expect(panel.locator('.graph-node.player[data-param="W:2"]')).to_have_count(1)
+    expect(panel.locator('.graph-node.player[data-grad-fn="TBackward0"]')).to_have_count(1)
     leaf.focus()
     page.keyboard.press("Enter")
-    expect(leaf).to_have_class("graph-node kind-parameter ran selected")
+    expect(leaf).to_have_class(re.compile(r"\bselected\b"))
     assert page.evaluate("window.backpropLab.state.selectedParam") == "W:2"
     page.locator('[data-view-tab="diagram"]').click()
     expect(page.locator('[data-edge="L2W0_1"].hl')).to_have_count(1)

@@ -187,6 +187,11 @@ export function mountGraph(root, store) {
       }
       setText(b.title, b.n.kind === "module" ? b.n.members.map((m) => byId.get(m).name).join(", ") : flowText(b.n) || b.n.name);
     }
+    // The player's step in the backward phase: the node that receives the gradient it computes.
+    const cur = store.steps[store.state.step];
+    const target = cur?.phase === "backward" ? cur.target : null;
+    const receives = (n) => (n.receives ?? []).some((a) => target === a || target.startsWith(`${a},`));
+    for (const b of boxes.values()) b.g.classList.toggle("player", Boolean(target) && b.n.kind !== "module" && receives(b.n));
     for (const [edgeKey, line] of built.edges) line.classList.toggle("ran", ran.has(edgeKey.split("→")[0]) && ran.has(edgeKey.split("→")[1]));
     setText(counter, `${k + 1} / ${order.length}`);
     setAttrs(counter, { "aria-label": `node ${k + 1} of ${order.length} in autograd's order` });

@@ -81,8 +81,19 @@ export function mountModules(root, store) {
     paintDetail();
   }
 
+  // The arrow carrying the quantity the player's step computes.
+  function markCurrent() {
+    const { response, step } = store.state;
+    const target = response ? store.steps[step]?.target : null;
+    for (const b of flow.querySelectorAll("[data-tensor]")) {
+      const t = built.tensors.get(b.dataset.tensor);
+      b.classList.toggle("current", Boolean(target) && t.cells.some((row) => row.includes(target)));
+    }
+  }
+
   function paintDetail() {
     if (!built) return;
+    markCurrent();
     const t = built.tensors.get(shown) ?? built.tensors.get("x");
     for (const b of flow.querySelectorAll("[data-tensor]")) b.setAttribute("aria-pressed", String(b.dataset.tensor === t.id));
     const m = matrixEl({ symbol: t.symbol, cells: t.cells, kind: "value", shape: shapeOf(t) }, (a) => store.element(a));
