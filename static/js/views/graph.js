@@ -199,7 +199,8 @@ export function mountGraph(root, store) {
     const where = current.startsWith("module:") ? `Linear ${current.slice(8)} (collapsed)` : node?.name ?? current;
     setText(detail, k === 0
       ? "backward() starts at the loss: ∂L/∂L = 1. Step ▶ to watch autograd run each node in turn."
-      : `${where}${node ? `: ${flowText(node)}` : ""}`);
+      : k === last ? `All ${order.length} nodes have run: every .grad is filled. Start, then ▶, to replay.`
+        : `${where}${node ? `: ${flowText(node)}` : ""}`);
   }
 
   function paintModules() {
