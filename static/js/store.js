@@ -94,7 +94,7 @@ export class Store extends EventTarget {
   loadRequest(request, { optimizerState = null, traceSample = 0, step = 0, presetId = null } = {}) {
     this._newStructure();
     const sample = Math.max(0, Math.min(traceSample, request.x.length - 1));
-    this.set({ presetId, request, optimizerState, traceSample: sample, step, response: null, sent: null, error: null, gradBefore: null }, "request");
+    this.set({ presetId, request, optimizerState, traceSample: sample, step, response: null, sent: null, error: null, gradBefore: null, selectedParam: null }, "request");
     this.recompute();
   }
 
@@ -155,7 +155,7 @@ export class Store extends EventTarget {
   _edit(request, { structural = false, resetOptimizer = false } = {}) {
     if (structural) this._newStructure();
     const patch = { request };
-    if (resetOptimizer) Object.assign(patch, { optimizerState: null, gradBefore: null });
+    if (resetOptimizer) Object.assign(patch, { optimizerState: null, gradBefore: null, selectedParam: null });
     if (request.x.length <= this.state.traceSample) patch.traceSample = request.x.length - 1;
     Object.assign(this.state, patch);
     this.recompute();
