@@ -65,6 +65,10 @@ class Settings(BaseSettings):
         512, ge=1, description="Most parameter elements one POST /api/gradcheck checks (each costs two forward "
         "passes); without a list it checks the first this many."
     )
+    max_gradcheck_cost: int = Field(
+        200_000_000, ge=1, description="Most work one POST /api/gradcheck may do, counted as addresses × 2 forward "
+        "passes × samples × parameters; without a list it checks as many addresses as fit."
+    )
 
     @field_validator("allowed_hosts", mode="before")
     @classmethod

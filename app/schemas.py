@@ -42,10 +42,12 @@ class LayerSpec(_Strict):
         None, description="β, shape (units). Omitted: initialised from `network.seed`."
     )
     freeze_weights: bool = Field(
-        False, description="requires_grad=False on W: no gradient, the optimizer leaves it alone."
+        False, description="requires_grad=False on W: no gradient, the optimizer leaves it alone (and keeps its "
+        "state for W, as a torch optimizer holding every parameter does)."
     )
     freeze_biases: bool = Field(
-        False, description="requires_grad=False on β: no gradient, the optimizer leaves it alone."
+        False, description="requires_grad=False on β: no gradient, the optimizer leaves it alone (and keeps its "
+        "state for β)."
     )
     negative_slope: FiniteFloat = Field(
         0.01, description="Slope for s < 0 when `activation` is leaky_relu."
@@ -254,9 +256,11 @@ class StepResponse(BaseModel):
         description="The optimizer that took the step, every hyper-parameter filled in (defaults included)."
     )
     optimizer_state: dict[str, Any] | None = Field(
-        description="Opaque optimizer state: send it back with the next request."
+        description="Opaque optimizer state: send it back with the next request. A frozen parameter's entry "
+        "goes out unchanged; a no_grad run returns the request's state (null without one)."
     )
-    autograd: AutogradGraph = Field(description="The autograd graph from the loss to the parameters.")
+    autograd: AutogradGraph = Field(description="The autograd graph from the loss to the parameters (of the last "
+                                    "backward pass; a no_grad run: the loss node alone).")
     explain_key: str = Field(description="Names the network's structure: POST /api/explain gives the player's "
                              "steps for it (fetch again only when this changes).")
     sample_grads: list[SampleGrads] | None = Field(

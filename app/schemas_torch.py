@@ -22,8 +22,9 @@ class GradcheckRequest(_Strict):
                                  "dtype and graph switches do not matter: the check is one backward pass in float64).")
     addresses: list[Address] | None = Field(
         None, description="Parameter elements to check: W:l,i,j and b:l,i (layers from 1). Omitted: every weight "
-        "and bias element, layer by layer, up to the server's max_gradcheck_addresses (the rest counted in "
-        "`omitted`); a longer list is refused.")
+        "and bias element, layer by layer, up to the server's max_gradcheck_addresses and max_gradcheck_cost "
+        "(addresses × 2 forward passes × samples × parameters; the rest counted in `omitted`); a longer list is "
+        "refused.")
     h: FiniteFloat | None = Field(None, gt=0, le=0.1, description="The step of the central difference "
                                   "(L(w + h) − L(w − h))/2h; omitted: 1e-6.")
 
@@ -49,4 +50,4 @@ class GradcheckResponse(BaseModel):
     h: float = Field(description="The step h used.")
     rule: str = Field(description="When a check is ok, in words.")
     omitted: int = Field(description="Parameter elements left unchecked because no list was given and the network "
-                         "has more than max_gradcheck_addresses.")
+                         "has more than the limits allow (max_gradcheck_addresses, max_gradcheck_cost).")

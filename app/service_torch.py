@@ -27,12 +27,26 @@ def _parse_gradcheck(body: bytes, settings: Settings) -> GradcheckRequest:
         errors = exc.errors(include_url=False)
         raise RequestInvalid([_error(e) for e in errors[:MAX_ERRORS]]) from None
     errors = [dict(e, loc=("body", "request", *e["loc"][1:])) for e in request_errors(req.request, settings)]
-    if req.addresses is not None and len(req.addresses) > settings.max_gradcheck_addresses:
-        errors.append({"type": "limit", "loc": ("body", "addresses"), "input": None, "msg": limit_message(
-            "max_gradcheck_addresses", settings.max_gradcheck_addresses, "addresses", len(req.addresses))})
     if errors:
         raise RequestInvalid(errors)
+    if req.addresses is not None and len(req.addresses) > allowed_addresses(req, settings):
+        field, limit = min(("max_gradcheck_addresses", settings.max_gradcheck_addresses),
+                           ("max_gradcheck_cost", allowed_addresses(req, settings)), key=lambda f: f[1])
+        what = "addresses" if field == "max_gradcheck_addresses" else \
+            f"addresses on this network and batch (each costs {_cost(req):,} of the {settings.max_gradcheck_cost:,})"
+        raise RequestInvalid([{"type": "limit", "loc": ("body", "addresses"), "input": None,
+                               "msg": limit_message(field, limit, what, len(req.addresses))}])
     return req
+
+
+def _cost(req: GradcheckRequest) -> int:
+    """One address's work: two forward passes over every sample through every parameter."""
+    return 2 * len(req.request.x) * req.request.network.parameters()
+
+
+def allowed_addresses(req: GradcheckRequest, settings: Settings) -> int:
+    """How many addresses one check of this request may hold, by both limits."""
+    return max(1, min(settings.max_gradcheck_addresses, settings.max_gradcheck_cost // _cost(req)))
 
 
 def gradcheck_bytes(body: bytes, settings: Settings) -> bytes:
@@ -43,8 +57,9 @@ def gradcheck_bytes(body: bytes, settings: Settings) -> bytes:
     omitted = 0
     if req.addresses is None:
         addresses = parameter_addresses(shape)
-        omitted = max(0, len(addresses) - settings.max_gradcheck_addresses)
-        addresses = addresses[: settings.max_gradcheck_addresses]
+        allowed = allowed_addresses(req, settings)
+        omitted = max(0, len(addresses) - allowed)
+        addresses = addresses[:allowed]
     else:
         addresses = req.addresses
         errors = [{"type": "value_error", "loc": ("body", "addresses", k), "msg": why, "input": a[:40]}

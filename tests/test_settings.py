@@ -58,7 +58,8 @@ def test_every_setting_is_read_from_its_environment_variable(monkeypatch):
               "engine_threads": "3", "torch_threads": "2", "inline_max_cost": "11", "inline_max_bytes": "512",
               "workers": "2", "allowed_hosts": "lab.example.org, *.dept.example.org", "header_timeout": "4",
               "body_timeout": "8.5", "keep_alive_timeout": "3", "limit_concurrency": "64",
-              "graceful_shutdown_timeout": "2", "max_gradcheck_addresses": "13"}
+              "graceful_shutdown_timeout": "2", "max_gradcheck_addresses": "13",
+              "max_gradcheck_cost": "1000"}
     assert set(values) == set(Settings.model_fields)
     for name, value in values.items():
         monkeypatch.setenv(f"BACKPROP_LAB_{name.upper()}", value)
@@ -69,7 +70,7 @@ def test_every_setting_is_read_from_its_environment_variable(monkeypatch):
     assert s.allowed_hosts == ["lab.example.org", "*.dept.example.org"]
     assert (s.header_timeout, s.body_timeout, s.keep_alive_timeout, s.limit_concurrency,
             s.graceful_shutdown_timeout) == (4.0, 8.5, 3.0, 64, 2.0)
-    assert s.max_gradcheck_addresses == 13
+    assert (s.max_gradcheck_addresses, s.max_gradcheck_cost) == (13, 1000)
 
 
 def _three_layers() -> dict:

@@ -62,22 +62,26 @@ class _Net:
         self.kinked = [ACTIVATIONS[act].kink for _, act, *_ in shape.layers]
         self.loss_fn = make_loss(shape.loss)
 
-    def loss(self, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor]]:
-        """L and every layer's weighted sum s."""
-        pres, a = [], x
-        for (w, b), phi in zip(self.params, self.phis):
+    def loss(self, a: torch.Tensor, y: torch.Tensor, start: int = 0) -> tuple[torch.Tensor, list, list]:
+        """L from layer `start` (from 0) on, fed `a`; and each of those layers' input a and weighted sum s."""
+        inputs, pres = [], []
+        for (w, b), phi in zip(self.params[start:], self.phis[start:]):
+            inputs.append(a)
             s = torch.nn.functional.linear(a, w, b)
             pres.append(s)
             a = phi(s)
-        return self.loss_fn(a, y), pres
+        return self.loss_fn(a, y), inputs, pres
 
 
 def _crosses_kink(net: _Net, layer: int, base: list, plus: list, minus: list) -> bool:
-    """Does a kinked unit in layer `layer` or above sit at s = 0, or change sign between w − h and w + h?"""
+    """Does a kinked unit in layer `layer` or above sit at s = 0, or change sign between w − h and w + h?
+
+    `plus` and `minus` hold the weighted sums of layers `layer` and above only.
+    """
     for k in range(layer - 1, len(base)):
         if not net.kinked[k]:
             continue
-        s0, sp, sm = base[k], plus[k], minus[k]
+        s0, sp, sm = base[k], plus[k - layer + 1], minus[k - layer + 1]
         if bool((s0 == 0).any() or (torch.sign(sp) != torch.sign(sm)).any() or (torch.sign(sp) != torch.sign(s0)).any()):
             return True
     return False
@@ -89,11 +93,11 @@ def check(shape: Shape, weights: list, biases: list, slopes: list[float], seed: 
     net = _Net(shape, weights, biases, slopes, seed)
     xt = as_tensor(x, torch.float64)
     yt = torch.tensor(y, dtype=torch.long) if LOSSES[shape.loss].targets == "classes" else as_tensor(y, torch.float64)
-    loss, _ = net.loss(xt, yt)
+    loss, _, _ = net.loss(xt, yt)
     loss.backward()
     out = []
     with torch.no_grad():
-        _, base = net.loss(xt, yt)
+        _, inputs, base = net.loss(xt, yt)  # a parameter of layer l changes only layers l and above
         for address in addresses:
             q, (layer, *cell) = parse(address)
             p = net.params[layer - 1][0 if q == "W" else 1]
@@ -101,9 +105,9 @@ def check(shape: Shape, weights: list, biases: list, slopes: list[float], seed: 
             a = p.grad[cell].item()
             original = p[cell].item()
             p[cell] = original + h
-            lp, plus = net.loss(xt, yt)
+            lp, _, plus = net.loss(inputs[layer - 1], yt, layer - 1)
             p[cell] = original - h
-            lm, minus = net.loss(xt, yt)
+            lm, _, minus = net.loss(inputs[layer - 1], yt, layer - 1)
             p[cell] = original
             n = (lp.item() - lm.item()) / (2 * h)
             err = abs(a - n)
