@@ -88,6 +88,8 @@ export function mountGraph(root, store) {
     const lay = layoutDag(nodes, edges, size, { gap: font * 0.5, rowGap: font * 0.75, pad: 4 });
     el.replaceChildren();
     setAttrs(el, { width: lay.width, height: lay.height, viewBox: `0 0 ${lay.width} ${lay.height}` });
+    // A wide screen draws the graph larger; a projector never smaller than its 24 px text (it scrolls).
+    el.style.width = store.state.presenting ? `${lay.width}px` : `min(100%, ${Math.round(lay.width * 1.5)}px)`;
     const marker = svg("marker", { id: "graph-arrow", viewBox: "0 0 10 10", refX: 10, refY: 5, markerUnits: "userSpaceOnUse",
       markerWidth: font * 0.6, markerHeight: font * 0.6, orient: "auto-start-reverse" }, svg("defs", {}, el));
     svg("path", { d: "M0,0 L10,5 L0,10 z", class: "graph-arrowhead" }, marker);
