@@ -55,7 +55,7 @@ export function mountGradcheck(root, store) {
       h("td", { "data-numeric": String(c.numeric), text: fmt(c.numeric) }),
       h("td", { "data-rel-error": String(c.rel_error), text: fmt(c.rel_error) }),
       h("td", { class: c.kink ? "gc-kink" : c.ok ? "gc-ok" : "gc-bad", text: c.kink ? "at a kink: no derivative here" : c.ok ? "✓ agree" : "✗ differ" })));
-    return h("table", { class: "gc-table" }, h("caption", { text: `Central difference with h = ${H}` }), head, ...rows);
+    return h("table", { class: "gc-table" }, h("caption", { text: `Central difference with h = ${fmt(H)}` }), head, ...rows);
   }
 
   function paint() {

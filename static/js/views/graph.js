@@ -35,7 +35,9 @@ export function mountGraph(root, store) {
   // The switches fold away: the graph itself needs the height on a projector.
   const switches = h("details", { class: "graph-switches", "data-switches": "" },
     h("summary", {}, "Switches: backward twice · freeze · no_grad"), controls);
-  root.append(h("div", { class: "torch-bar" }, stepper, modules), switches, detail, wrap, check);
+  // The bar stays put; the graph and the check scroll below it (stepping keeps the node in sight).
+  wrap.append(check);
+  root.append(h("div", { class: "torch-bar" }, stepper, modules), switches, detail, wrap);
   mountGraphControls(controls, store);
   mountGradcheck(check, store);
 
