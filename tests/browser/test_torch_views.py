@@ -251,3 +251,23 @@ def test_each_view_is_reached_by_keyboard_and_fits_1280x720_presentation(page):
             break
     page.keyboard.press("Enter")
     assert page.evaluate("window.backpropLab.state.selectedParam") == "b:2"
+
+
+def test_a_relu_at_its_kink_is_reported_as_such_not_as_a_failure(page, api):
+    panel = open_view(page, "graph")
+    body = step_body(api)
+    body["network"]["layers"][0]["activation"] = "relu"
+    body["x"] = [[0.0, 0.0, 0.0]]  # s = β = 0: both hidden ReLUs sit exactly at their kink
+    page.evaluate("(request) => window.backpropLab.loadRequest(request)", body)
+    idle(page)
+    panel.locator('[data-param="b:1"]').click()
+    panel.locator("[data-control=gradcheck]").click()
+    rows = panel.locator("[data-check]")
+    expect(rows).to_have_count(2)
+    want = api.post("/api/gradcheck", {"request": page.evaluate("window.backpropLab.body()"), "addresses": ["b:1,0", "b:1,1"], "h": 1e-6})
+    for row, check in zip(rows.all(), want["checks"]):
+        assert check["kink"] and not check["ok"]  # the one-sided slope differs from autograd's 0
+        expect(row).to_have_attribute("data-kink", "true")
+        expect(row.locator(".gc-kink")).to_have_text("at a kink: no derivative here")
+        assert float(row.locator("[data-numeric]").get_attribute("data-numeric")) == check["numeric"]
+    expect(panel.locator(".gc-bad")).to_have_count(0)

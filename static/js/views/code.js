@@ -87,9 +87,16 @@ export function mountCode(root, store) {
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   }
 
+  // An edit has settled when no newer answer came for a moment: a drag asks for the script once, at its end.
+  const SETTLE_MS = 300;
+  let settle = null;
   store.addEventListener("change", (e) => {
     const reason = e.detail.reason;
     if (reason === "highlight") return mark();
-    if (["tab", "response"].includes(reason)) refresh();
+    if (reason === "tab") refresh();
+    if (reason === "response" && isShown(store, "code")) {
+      clearTimeout(settle);
+      settle = setTimeout(refresh, SETTLE_MS);
+    }
   });
 }
