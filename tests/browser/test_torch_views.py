@@ -221,6 +221,12 @@ def test_the_code_view_shows_the_apis_script_and_copy_puts_it_on_the_clipboard(p
         panel.locator("[data-control=download-code]").click()
     assert info.value.suggested_filename.endswith(".py")
     assert open(info.value.path(), encoding="utf-8").read() == script
+    # An edit: once it has settled, the script is the new request's.
+    page.evaluate("window.backpropLab.setValue('W:1,0,0', 0.25)")
+    idle(page)
+    edited = post_text(server, "/api/code", page.evaluate("window.backpropLab.body()"))
+    assert "0.25" in edited and edited != script
+    expect(panel.locator("[data-code]")).to_have_text(edited)
 
 
 def test_each_view_is_reached_by_keyboard_and_fits_1280x720_presentation(page):
