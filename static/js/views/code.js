@@ -58,6 +58,8 @@ export function mountCode(root, store) {
   function mark() {
     const param = store.state.selectedParam;
     for (const line of code.children) line.classList.toggle("hl", namesParam(line.textContent, param));
+    // The picked parameter's lines in sight (the script scrolls under its bar).
+    if (isShown(store, "code")) code.querySelector(".hl")?.scrollIntoView?.({ block: "nearest" });
   }
 
   async function copyText() {
