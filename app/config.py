@@ -37,6 +37,23 @@ class Settings(BaseSettings):
     inline_max_bytes: int = Field(
         16_384, ge=0, description="A body larger than this is parsed on the engine threads, never on the event loop."
     )
+    max_answer_bytes: int = Field(
+        8_388_608, ge=65_536, description="Largest step answer, in bytes, estimated from the request's shape before "
+        "anything is computed (25 bytes a number); a request whose answer would be larger gets 422."
+    )
+    compute_budget: float = Field(
+        5.0, gt=0, description="Seconds of computing one request may take on the engine threads, checked between a "
+        "step's phases; past it the step stops and the request gets 503 with Retry-After."
+    )
+    queue_limit: int = Field(
+        16, ge=0, description="Requests that may wait for an engine thread (cheapest first); one more gets 503 "
+        "with Retry-After at once."
+    )
+    switch_interval: float = Field(
+        0.001, gt=0, le=0.1, description="Seconds a thread computing in Python may hold the GIL before the event loop "
+        "gets it back (sys.setswitchinterval; Python's default is 0.005): shorter keeps small requests quick while "
+        "a heavy one is computed."
+    )
     workers: int = Field(1, ge=1, description="Worker processes (uvicorn workers; the API is stateless).")
     allowed_hosts: Annotated[list[str], NoDecode] = Field(
         [], description="Host names the server answers to, comma-separated, any port (* any name; *.example.org "
@@ -69,6 +86,30 @@ class Settings(BaseSettings):
         200_000_000, ge=1, description="Most work one POST /api/gradcheck may do, counted as addresses × 2 forward "
         "passes × samples × parameters; without a list it checks as many addresses as fit."
     )
+
+    # Training runs (POST /api/train, POST /api/data)
+    train_max_steps: int = Field(20_000, ge=1, description="Most steps one training run may take.")
+    train_max_samples: int = Field(
+        1024, ge=1, description="Most rows in a training data set (generated or the user's table)."
+    )
+    train_max_seconds: float = Field(
+        60.0, gt=0, description="Seconds of wall time a training run may take; then it ends with reason time_limit."
+    )
+    train_max_runs: int = Field(
+        4, ge=1, description="Training runs streaming at once per worker; one more gets 503 with Retry-After."
+    )
+    train_threads: int = Field(
+        1, ge=1, description="Threads computing training runs per worker, their own (not the engine's): runs take "
+        "turns on them, a chunk of steps at a time."
+    )
+    train_chunk_seconds: float = Field(
+        0.01, gt=0, description="About how long one chunk of training steps runs before the run yields its thread "
+        "(and checks the client and the time limit)."
+    )
+    train_max_grid: int = Field(
+        64, ge=1, description="Most points a side of a training run's decision-boundary or neuron maps."
+    )
+    train_max_snapshots: int = Field(200, ge=2, description="Most snapshots one training run may send.")
 
     @field_validator("allowed_hosts", mode="before")
     @classmethod

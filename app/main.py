@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 from contextlib import asynccontextmanager
 
@@ -21,6 +22,9 @@ from .docs import router as docs_router
 from .jsonsafe import finite_or_text
 from .main_paths import resource_dir
 from .routes import api, pages, torchviews
+from .routes import train as train_routes
+from .routes.errors import busy, gone
+from .scheduler import Busy, ClientGone, Scheduler
 from .security import install as install_security
 from .slowclients import ClientGoneMiddleware
 
@@ -64,9 +68,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         import torch  # heavy: imported when the server starts, not at import time
 
         torch.set_num_threads(settings.torch_threads)  # the event loop's thread runs the small steps
+        sys.setswitchinterval(settings.switch_interval)
         # Steps run here, off the event loop; more threads than this only fight over the GIL.
         app.state.engine = ThreadPoolExecutor(settings.engine_threads, thread_name_prefix="engine",
                                               initializer=_engine_thread_init, initargs=(settings.torch_threads,))
+        app.state.scheduler = Scheduler(app.state.engine, settings.engine_threads, settings.queue_limit,
+                                        settings.compute_budget)
         _warm_up(settings)
         # and on every engine thread, so none of them pays torch's first-use cost in a request:
         # each warm-up waits for the others, so the pool must give each one its own thread.
@@ -94,8 +101,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(ClientGoneMiddleware)  # outside the body limit, which reads the body
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Busy, busy)
+    app.add_exception_handler(ClientGone, gone)
     app.include_router(api.router)
     app.include_router(torchviews.router)
+    train_routes.install(app)  # its router, and its request schemas in the OpenAPI document
     app.include_router(pages.router)
     app.include_router(docs_router)
     app.mount("/static", StaticFiles(directory=resource_dir("static")), name="static")

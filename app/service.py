@@ -18,6 +18,7 @@ from .engine.ops import hyper_of
 from .engine.session import run
 from .engine.stepio import Shape, StepInput, StepResult
 from .jsonsafe import finite_or_text
+from .prescan import prescan
 from .registry import LOSSES
 from .schemas import NetworkSpec, StepRequest
 from .validation import request_errors
@@ -35,7 +36,12 @@ class RequestInvalid(Exception):
 
 
 def parse(body: bytes, settings: Settings) -> StepRequest:
-    """The step request in these bytes, checked against itself and the limits."""
+    """The step request in these bytes, checked against itself and the limits (a large body's
+    arrays first, in pieces: see prescan)."""
+    if len(body) > settings.inline_max_bytes:
+        errors = prescan(body, settings)
+        if errors:
+            raise RequestInvalid(errors)
     try:
         req = StepRequest.model_validate_json(body)
     except ValidationError as exc:
@@ -106,11 +112,12 @@ def step_input(req: StepRequest) -> tuple[StepInput, str]:
     return inp, explain_key(st)
 
 
-def compute(req: StepRequest, threads: int = 1) -> tuple[StepResult, str]:
-    """The engine's step for a checked request (torch on `threads` threads), and the key of its explanation."""
+def compute(req: StepRequest, threads: int = 1, check=None) -> tuple[StepResult, str]:
+    """The engine's step for a checked request (torch on `threads` threads), and the key of its explanation;
+    `check(phase)` is called between the step's phases (it may raise to stop the step)."""
     inp, key = step_input(req)
     try:
-        return run(inp, threads), key
+        return run(inp, threads, check), key
     except SpecError as exc:
         raise RequestInvalid([{"type": "value_error", "loc": ("body", *exc.loc), "msg": exc.msg, "input": None}]) \
             from None
@@ -149,19 +156,24 @@ def encode(content: dict) -> bytes:
     return orjson.dumps(content, option=orjson.OPT_SERIALIZE_NUMPY)
 
 
-def answer_bytes(req: StepRequest, settings: Settings) -> bytes:
-    """The answer's JSON bytes for a checked request (RequestInvalid if the engine refuses its state)."""
-    result, key = compute(req, settings.torch_threads)
+def answer_bytes(req: StepRequest, settings: Settings, check=None) -> bytes:
+    """The answer's JSON bytes for a checked request (RequestInvalid if the engine refuses its state);
+    `check(phase)` between the phases, the last before the answer is written."""
+    result, key = compute(req, settings.torch_threads, check)
+    if check is not None:
+        check("writing the answer")
     return encode(answer(req, result, key))
 
 
-def step_bytes(body: bytes, settings: Settings) -> bytes:
+def step_bytes(body: bytes, settings: Settings, check=None) -> bytes:
     """POST /api/step: the request's bytes in, the answer's JSON bytes out (RequestInvalid if it cannot be computed)."""
-    return answer_bytes(parse(body, settings), settings)
+    return answer_bytes(parse(body, settings), settings, check)
 
 
-def explain_bytes(body: bytes, settings: Settings, gzipped: bool = False) -> bytes:
+def explain_bytes(body: bytes, settings: Settings, gzipped: bool = False, check=None) -> bytes:
     """POST /api/explain: the player's steps for the request's structure, as JSON (cached per structure),
-    gzipped when asked."""
+    gzipped when asked; `check(phase)` once the body is parsed."""
     st = structure(parse(body, settings))
+    if check is not None:
+        check("deriving the explanation")
     return explain_gzip(st) if gzipped else explain_json(st)

@@ -10,13 +10,15 @@ from .config import Settings
 from .engine.codegen import script
 from .engine.gradcheck import DEFAULT_H, REL, ABS, address_error, check, parameter_addresses
 from .schemas_torch import GradcheckRequest
-from .service import MAX_ERRORS, RequestInvalid, _error, parse, step_input
+from .service import MAX_ERRORS, RequestInvalid, _error, compute, parse, step_input
 from .validation import limit_message, request_errors
 
 
 def code_text(body: bytes, settings: Settings) -> str:
-    """POST /api/code: the step request's runnable PyTorch script."""
+    """POST /api/code: the step request's runnable PyTorch script (for a request /api/step computes: the
+    step is taken once, so a state torch cannot hold is the same 422 here as there)."""
     req = parse(body, settings)
+    compute(req, settings.torch_threads)
     return script(req.model_dump())
 
 

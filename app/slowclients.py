@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 
 from starlette.requests import ClientDisconnect
+from uvicorn.protocols.http import httptools_impl
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from .config import Settings
@@ -24,6 +25,22 @@ def _timeout_answer(what: str, seconds: float) -> bytes:
             b"content-length: " + str(len(body)).encode(), b"connection: close"]
     head += [name + b": " + value for name, value in HEADERS]
     return b"\r\n".join(head) + b"\r\n\r\n" + body
+
+
+_BUSY = (b'{"detail": [{"type": "busy", "loc": [], "msg": "the server is at its limit_concurrency of connections '
+         b'and requests: try again in a moment", "input": null}]}')
+
+
+async def _over_concurrency(scope, receive, send) -> None:
+    """uvicorn's answer past limit_concurrency, as ours: JSON, Retry-After and the security headers."""
+    await send({"type": "http.response.start", "status": 503, "headers": [
+        (b"content-type", b"application/json"), (b"content-length", str(len(_BUSY)).encode()),
+        (b"retry-after", b"1"), (b"connection", b"close"), *HEADERS]})
+    await send({"type": "http.response.body", "body": _BUSY, "more_body": False})
+
+
+# uvicorn's protocol looks its 503 app up as a module global when a request comes past the limit.
+httptools_impl.service_unavailable = _over_concurrency
 
 
 class DeadlineProtocol(HttpToolsProtocol):

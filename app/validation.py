@@ -26,6 +26,18 @@ def limit_message(field: str, limit: int, what: str, got) -> str:
     return f"at most {limit} {what} (limit {field}, BACKPROP_LAB_{field.upper()}); got {_short(got)}"
 
 
+def answer_size(req: StepRequest) -> int:
+    """An upper bound of a step answer's size in bytes, from its shape: 25 bytes per number
+    (orjson writes a float64 in at most 24 characters), plus the structure's few kilobytes."""
+    net = req.network
+    params, samples = net.parameters(), len(req.x)
+    units = sum(layer.units for layer in net.layers)
+    outputs = net.layers[-1].units
+    per_param = 3 + (samples > 1) + {"sgd": 1, "adam": 4}.get(req.optimizer.name, 4)  # W, W', ∂L/∂W, share, state
+    per_sample = 4 * units + net.inputs + 2 * outputs  # s, z and their gradients; ∂L/∂x; ŷ and p
+    return 25 * (per_param * params + per_sample * samples) + 8192 + 600 * len(net.layers)
+
+
 def limit_errors(req: StepRequest, settings: Settings) -> list[dict]:
     """Fields beyond the configured limits, each naming the limit and its variable."""
     net = req.network
@@ -37,6 +49,8 @@ def limit_errors(req: StepRequest, settings: Settings) -> list[dict]:
         (("network", "inputs"), "max_inputs", "inputs", net.inputs),
         (("network", "layers"), "max_parameters", "parameters, weights and biases", params),
         (("x",), "max_samples", "samples", len(req.x)),
+        ((), "max_answer_bytes", "bytes in the answer (fewer samples, units or layers make it smaller)",
+         answer_size(req)),
     ]
     return [_err(loc, limit_message(field, getattr(settings, field), what, got), "limit")
             for loc, field, what, got in checks if got > getattr(settings, field)]

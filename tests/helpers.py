@@ -418,3 +418,53 @@ def with_value(req: dict, path: str, value) -> dict:
         node = node[p]
     node[last] = value
     return out
+
+
+def free_port() -> int:
+    """A port free on 127.0.0.1 right now."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def live_server(**settings):
+    """`python -m app` on a free 127.0.0.1 port with these settings (as BACKPROP_LAB_* variables, as an
+    operator sets them); yields the port once /api/health answers; at the end, stops it and checks its
+    log has no traceback or error."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+    import time
+    from pathlib import Path
+
+    import httpx
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BACKPROP_LAB_")}
+    env.update({f"BACKPROP_LAB_{k.upper()}": str(v) for k, v in settings.items()})
+    log = tempfile.TemporaryFile("w+")
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.Popen([sys.executable, "-m", "app", "--host", "127.0.0.1", "--port", str(port), "--no-browser"],
+                            cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=2)
+                break
+            except httpx.TransportError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    raise RuntimeError(f"server did not start:\n{log.read()}") from None
+                time.sleep(0.2)  # polling the start-up
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+    log.seek(0)
+    text = log.read()
+    assert "Traceback" not in text and "ERROR" not in text, text

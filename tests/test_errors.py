@@ -429,15 +429,33 @@ def test_a_nan_loss_names_its_other_terms_as_nan_not_null(client):
     assert is_non_finite(served_addresses(client).get({"request": req, "response": res}, "Lrest"))
 
 
-def test_a_body_of_many_wrong_values_gets_a_short_422_that_counts_the_rest(client):
-    body = (b'{"network":{"inputs":1,"layers":[{"units":1}]},"x":[' + b",".join([b'["a"]'] * 5000)
-            + b'],"y":[[1]]}')
+@pytest.mark.parametrize("rows, per_row", [(1000, 5), (300, 5)])  # a large body (checked in pieces) and a small one
+def test_a_body_of_many_wrong_values_gets_a_short_422_that_counts_the_rest(client, rows, per_row):
+    row = b"[" + b",".join([b'"a"'] * per_row) + b"]"
+    body = b'{"network":{"inputs":5,"layers":[{"units":1}]},"x":[' + b",".join([row] * rows) + b'],"y":[[1]]}'
     r = client.post("/api/step", content=body, headers={"content-type": "application/json"})
     assert r.status_code == 422
     detail = r.json()["detail"]
     assert len(detail) == 51 and len(r.content) < 20_000
-    assert detail[-1]["type"] == "too_many_errors" and "4950 more" in detail[-1]["msg"]
-    assert detail[0]["loc"] == ["body", "x", 0, 0]
+    assert detail[-1]["type"] == "too_many_errors" and f"{rows * per_row - 50} more" in detail[-1]["msg"]
+    assert detail[0]["loc"] == ["body", "x", 0, 0] and detail[0]["msg"] == "Input should be a valid number"
+    assert detail[1]["loc"] == ["body", "x", 0, 1]
+
+
+@pytest.mark.parametrize("body, loc, words", [
+    # Arrays longer than a limit are refused by their length, before a single value is read.
+    (b'{"x":[' + b",".join([b'"a"'] * 250_000) + b"]}", ["body", "x"], "at most 1024 samples (limit max_samples"),
+    (b'{"x":[[' + b",".join([b'"a"'] * 250_000) + b"]]}", ["body", "x", 0], "at most 64 values"),
+    (b'{"network":{"layers":[' + b",".join([b"{}"] * 100_000) + b"]}}", ["body", "network", "layers"],
+     "at most 8 layers (limit max_layers"),
+    (b'{"network":{"layers":[{"weights":[' + b",".join([b"[1]"] * 100_000) + b"]}]}}",
+     ["body", "network", "layers", 0, "weights"], "at most 64 units per layer (limit max_units"),
+])
+def test_a_huge_array_is_refused_by_its_length_alone(client, body, loc, words):
+    r = client.post("/api/step", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 422
+    (error,) = r.json()["detail"]
+    assert error["loc"] == loc and words in error["msg"]
 
 
 @pytest.mark.parametrize("state", [

@@ -58,8 +58,12 @@ def test_every_setting_is_read_from_its_environment_variable(monkeypatch):
               "engine_threads": "3", "torch_threads": "2", "inline_max_cost": "11", "inline_max_bytes": "512",
               "workers": "2", "allowed_hosts": "lab.example.org, *.dept.example.org", "header_timeout": "4",
               "body_timeout": "8.5", "keep_alive_timeout": "3", "limit_concurrency": "64",
-              "graceful_shutdown_timeout": "2", "max_gradcheck_addresses": "13",
-              "max_gradcheck_cost": "1000"}
+              "graceful_shutdown_timeout": "2"}
+    values |= {"max_answer_bytes": "100000", "compute_budget": "1.5", "queue_limit": "3", "switch_interval": "0.002"}
+    values |= {"max_gradcheck_addresses": "13", "max_gradcheck_cost": "1000"}
+    values |= {"train_max_steps": "500", "train_max_samples": "300", "train_max_seconds": "7.5", "train_max_runs": "3",
+               "train_threads": "2", "train_chunk_seconds": "0.02", "train_max_grid": "40",
+               "train_max_snapshots": "50"}
     assert set(values) == set(Settings.model_fields)
     for name, value in values.items():
         monkeypatch.setenv(f"BACKPROP_LAB_{name.upper()}", value)
@@ -70,7 +74,11 @@ def test_every_setting_is_read_from_its_environment_variable(monkeypatch):
     assert s.allowed_hosts == ["lab.example.org", "*.dept.example.org"]
     assert (s.header_timeout, s.body_timeout, s.keep_alive_timeout, s.limit_concurrency,
             s.graceful_shutdown_timeout) == (4.0, 8.5, 3.0, 64, 2.0)
+    assert (s.max_answer_bytes, s.compute_budget, s.queue_limit, s.switch_interval) == (100000, 1.5, 3, 0.002)
     assert (s.max_gradcheck_addresses, s.max_gradcheck_cost) == (13, 1000)
+    assert (s.train_max_steps, s.train_max_samples, s.train_max_seconds, s.train_max_runs, s.train_threads,
+            s.train_chunk_seconds, s.train_max_grid, s.train_max_snapshots) == (
+        500, 300, 7.5, 3, 2, 0.02, 40, 50)
 
 
 def _three_layers() -> dict:

@@ -12,19 +12,15 @@ import os
 import pickle
 import select
 import socket
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 
 from app import cli
 from app.slowclients import DeadlineProtocol
+from helpers import live_server
 
-ROOT = Path(__file__).resolve().parent.parent
 HEADER_TIMEOUT, BODY_TIMEOUT, KEEP_ALIVE, LIMIT = 2.0, 2.0, 1.0, 8
 MARGIN = 1.0  # a loaded CI machine's lateness, added to each deadline
 
@@ -33,40 +29,12 @@ POST_HEAD = (b"POST /api/step HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: appli
              b"content-length: 100\r\n\r\n")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
     """The app with short deadlines; its log is shown if it does not start, and checked at the end."""
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BACKPROP_LAB_")}
-    env.update(BACKPROP_LAB_HEADER_TIMEOUT=str(HEADER_TIMEOUT), BACKPROP_LAB_BODY_TIMEOUT=str(BODY_TIMEOUT),
-               BACKPROP_LAB_KEEP_ALIVE_TIMEOUT=str(KEEP_ALIVE), BACKPROP_LAB_LIMIT_CONCURRENCY=str(LIMIT))
-    log = tempfile.TemporaryFile("w+")
-    proc = subprocess.Popen([sys.executable, "-m", "app", "--host", "127.0.0.1", "--port", str(port), "--no-browser"],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            httpx.get(base + "/api/health", timeout=2)
-            break
-        except httpx.TransportError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                log.seek(0)
-                pytest.fail(f"server did not start:\n{log.read()}")
-            time.sleep(0.2)  # polling the start-up
-    yield port
-    proc.terminate()
-    proc.wait(timeout=15)
-    log.seek(0)
-    text = log.read()
-    assert "Traceback" not in text and "ERROR" not in text, text
+    with live_server(header_timeout=HEADER_TIMEOUT, body_timeout=BODY_TIMEOUT, keep_alive_timeout=KEEP_ALIVE,
+                     limit_concurrency=LIMIT) as port:
+        yield port
 
 
 def _health_ms(port: int) -> float:
@@ -180,6 +148,9 @@ def test_past_the_concurrency_limit_a_request_gets_503_and_is_served_again_once_
     try:
         r = httpx.get(f"http://127.0.0.1:{server}/api/health", timeout=2)
         assert r.status_code == 503
+        # uvicorn's answer past the limit is ours: JSON naming the setting, Retry-After, the security headers
+        assert "limit_concurrency" in r.json()["detail"][0]["msg"] and r.headers["retry-after"] == "1"
+        assert "default-src 'self'" in r.headers["content-security-policy"]
         # the idle connections are closed at the header deadline, which frees the server
         t0 = time.monotonic()
         for sock in idle:

@@ -87,9 +87,15 @@ class Session:
         the tensor's numbers (float64), else a copy (the step writes the parameters in place)."""
         return [g if g is not None and self.float64 else as_array(p.detach().clone()) for g, p in zip(given, params)]
 
-    def step(self, inp: StepInput) -> StepResult:
-        """Forward, loss, backward and the optimizer's step, every intermediate number read out."""
+    def step(self, inp: StepInput, check=None) -> StepResult:
+        """Forward, loss, backward and the optimizer's step, every intermediate number read out.
+
+        `check(phase)`, if given, is called between the phases: it may raise to stop the step
+        there (a budget spent, a client gone); the step is then simply not finished.
+        """
+        check = check or _no_check
         self._load(inp)
+        check("the forward pass")
         if inp.no_grad:
             result = infer(self, inp)
             result.diverged = not all_finite(result)
@@ -112,10 +118,12 @@ class Session:
                 loss = output.sum() * float("nan") if nan_out else self.loss_fn(output, y)
                 if k == inp.backward_passes - 1 and (graph is None or nan_out):
                     recorder = BackwardOrder(loss)  # hooks on the nodes, removed below
+                check("the backward pass")
                 loss.backward()
         finally:  # the hooks sit on tensors and nodes the session keeps: never left behind
             order = recorder.finish() if recorder is not None else None
             accumulation = pass_grads.finish(inp.backward_passes, inp.grad_before) if pass_grads else None
+        check("reading the gradients")
         weights = self._before(inp.weights, self.weights)
         biases = self._before(inp.biases, self.biases)
         grad_w = [as_array(w.grad) for w in self.weights]
@@ -128,8 +136,10 @@ class Session:
         loss_rest = None
         if inp.shown_terms is not None:  # NaN when the output is: the formula still names the rest
             loss_rest = float("nan") if nan_out else self._loss_rest(output, y, inp.shown_terms)
+        check("the optimizer's step")
         if self.optimizer is not None:
             self.optimizer.step()
+        check("reading the values")
         pre = [as_array(s) for s, _ in captured]
         post = [as_array(z) for _, z in captured]
         grad_pre = [as_array(s.grad) for s, _ in captured]
@@ -200,6 +210,10 @@ class Session:
         return out
 
 
+def _no_check(phase: str) -> None:
+    pass
+
+
 _local = threading.local()
 _MAX_SESSIONS = 32
 
@@ -219,8 +233,9 @@ def session_for(shape: Shape) -> Session:
     return session
 
 
-def run(inp: StepInput, threads: int = 1) -> StepResult:
-    """One step on a known (or new) structure, torch using `threads` threads in this thread."""
+def run(inp: StepInput, threads: int = 1, check=None) -> StepResult:
+    """One step on a known (or new) structure, torch using `threads` threads in this thread;
+    `check(phase)` is called between its phases (see Session.step)."""
     if torch.get_num_threads() != threads:  # per thread (OpenMP), and anything in the process may change it
         torch.set_num_threads(threads)
-    return session_for(inp.shape).step(inp)
+    return session_for(inp.shape).step(inp, check)

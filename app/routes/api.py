@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from functools import lru_cache
 
 import orjson
@@ -12,7 +13,9 @@ from fastapi.responses import Response
 
 from .. import __version__
 from ..schemas import Explanation, Health, PresetSummary, StepRequest, StepResponse
-from ..service import RequestInvalid, answer_bytes, explain_bytes, parse, step_bytes
+from ..scheduler import watch_disconnect
+from ..service import RequestInvalid, answer_bytes, explain_bytes, parse
+from .errors import ERRORS
 from .deps import SettingsDep
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -28,29 +31,39 @@ def _json(content) -> Response:
     return Response(orjson.dumps(content), media_type="application/json")
 
 
-async def _off_loop(request: Request, fn, *args):
-    """Run fn on the engine executor (whose threads have torch's thread count set), mapping errors to 422."""
+async def _scheduled(request: Request, cost: int, fn, *args):
+    """fn(*args, check) on an engine thread when its turn comes (cheapest first), bounded by the
+    compute budget and dropped if the client leaves; errors mapped to 422 (invalid) or 503 (busy)."""
+    gone = threading.Event()
+    watcher = asyncio.create_task(watch_disconnect(request.receive, gone))
     try:
-        return await asyncio.get_running_loop().run_in_executor(request.app.state.engine, fn, *args)
+        return await request.app.state.scheduler.run(cost, fn, *args, gone=gone)
     except RequestInvalid as exc:
         raise RequestValidationError(exc.errors) from None
+    finally:
+        watcher.cancel()
 
 
-@router.post("/step", response_model=StepResponse, openapi_extra=_BODY)
+def _parse(body: bytes, settings, check) -> StepRequest:
+    return parse(body, settings)
+
+
+@router.post("/step", response_model=StepResponse, openapi_extra=_BODY, responses=ERRORS)
 async def step(request: Request) -> Response:
     """Forward pass, loss, backward pass and optimizer step, every number returned (keyed by address)."""
     settings = request.app.state.settings  # read here, not as a dependency: the hottest route, kept lean
     body = await request.body()
-    if len(body) > settings.inline_max_bytes:  # a large body is parsed and checked off the event loop too
-        return Response(await _off_loop(request, step_bytes, body, settings), media_type="application/json")
     try:
-        req = parse(body, settings)
+        if len(body) > settings.inline_max_bytes:  # a large body is parsed and checked off the event loop too
+            req = await _scheduled(request, len(body) // 8, _parse, body, settings)
+        else:
+            req = parse(body, settings)
         if _cost(req) <= settings.inline_max_cost:
             # A small step runs here: the hop to a thread costs more than the lecture's whole step.
             return Response(answer_bytes(req, settings), media_type="application/json")
     except RequestInvalid as exc:
         raise RequestValidationError(exc.errors) from None
-    return Response(await _off_loop(request, answer_bytes, req, settings), media_type="application/json")
+    return Response(await _scheduled(request, _cost(req), answer_bytes, req, settings), media_type="application/json")
 
 
 def _cost(req: StepRequest) -> int:
@@ -58,12 +71,19 @@ def _cost(req: StepRequest) -> int:
     return req.network.parameters() * len(req.x)
 
 
-@router.post("/explain", response_model=Explanation, openapi_extra=_BODY)
+@router.post("/explain", response_model=Explanation, openapi_extra=_BODY, responses=ERRORS)
 async def explain(request: Request, settings: SettingsDep) -> Response:
     """The player's steps for the request's network structure: template ids and addresses, no numbers."""
     body = await request.body()
     gzipped = "gzip" in request.headers.get("accept-encoding", "")
-    content = await _off_loop(request, explain_bytes, body, settings, gzipped)
+    cost = len(body) // 8  # a large body: parsed on the engine threads, its size for its cost
+    if len(body) <= settings.inline_max_bytes:
+        try:
+            req = parse(body, settings)
+        except RequestInvalid as exc:
+            raise RequestValidationError(exc.errors) from None
+        cost = _cost(req)  # the explanation grows with the parameters and samples, not with the body
+    content = await _scheduled(request, cost, explain_bytes, body, settings, gzipped)
     headers = {"vary": "Accept-Encoding"} | ({"content-encoding": "gzip"} if gzipped else {})
     return Response(content, media_type="application/json", headers=headers)
 

@@ -2,6 +2,8 @@
 // server's messages (FastAPI's 422 {"detail": [{"loc", "msg"}]}) so the page can show them.
 // URLs are relative: the page works behind any proxy or path prefix.
 
+import { lineSplitter } from "./train/ndjson.js";
+
 export class ApiError extends Error {
   constructor(message, status, details = []) {
     super(message);
@@ -19,6 +21,11 @@ async function call(url, options = {}, as = "json") {
     throw new ApiError("The server does not answer: is backprop-lab still running?", 0);
   }
   if (res.ok) return as === "text" ? res.text() : res.json();
+  throw await failure(res);
+}
+
+// FastAPI's error body as an ApiError naming each field ("data.x: …").
+async function failure(res) {
   let body = null;
   try {
     body = await res.json();
@@ -30,7 +37,7 @@ async function call(url, options = {}, as = "json") {
   const message = details.length
     ? details.map((d) => `${(d.loc || []).filter((p) => p !== "body").join(".")}: ${d.msg}`).join("; ")
     : `HTTP ${res.status}`;
-  throw new ApiError(message, res.status, details);
+  return new ApiError(message, res.status, details);
 }
 
 const post = (url, body, signal) =>
@@ -53,3 +60,32 @@ export const code = (body, signal) =>
 
 /** The server's central finite difference beside autograd's value for each address: {checks: [...]}. */
 export const gradcheck = (request, addresses, h, signal) => post("api/gradcheck", { request, addresses, h }, signal);
+
+/** A data set (generated from its seed, or the user's table) with its train/test split. */
+export const data = (body, signal) => post("api/data", body, signal);
+
+/**
+ * A training run, streamed: `onLine(line)` for every NDJSON line as it arrives (steps,
+ * snapshots, then the done line). Resolves when the stream ends; `signal` aborts it (Pause,
+ * Reset, a closed page), which also stops the work on the server.
+ */
+export async function train(body, signal, onLine) {
+  let res;
+  try {
+    res = await fetch("api/train", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal });
+  } catch (err) {
+    if (err.name === "AbortError") throw err;
+    throw new ApiError("The server does not answer: is backprop-lab still running?", 0);
+  }
+  if (!res.ok) throw await failure(res);
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  const lines = lineSplitter();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    for (const line of lines.push(decoder.decode(value, { stream: true }))) onLine(line);
+  }
+  for (const line of lines.push(decoder.decode())) onLine(line);
+  for (const line of lines.end()) onLine(line);
+}

@@ -79,3 +79,10 @@ export function fmtTensor(v, max = 6) {
   if (flat.length > max) shown.push("…");
   return `[${shown.join(", ")}]`;
 }
+
+/** A share in [0, 1] as a percentage: "100 %", "98.8 %" (one decimal, none when whole; a no-break space before %). */
+export function fmtPercent(share) {
+  const n = toNumber(share);
+  if (!Number.isFinite(n)) return fmt(share);
+  return `${String(Number((100 * n).toFixed(1))).replace(/-/g, MINUS)}\u00a0%`;
+}

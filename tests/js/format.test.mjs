@@ -1,7 +1,7 @@
 // Numbers must read exactly as the server's tokens.fmt writes them.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { fmt, fmtConst, fmtShort, parseInput, toNumber, exact } from "../../static/js/format.js";
+import { fmt, fmtConst, fmtPercent, fmtShort, parseInput, toNumber, exact } from "../../static/js/format.js";
 
 test("fmt writes zero as 0.0", () => {
   assert.equal(fmt(0), "0.0");
@@ -76,4 +76,11 @@ test("a tensor prints in one line, at most max numbers, then an ellipsis", async
   assert.equal(fmtTensor([[-0.0213, 0.5], [0.25, 1]], 3), "[−0.02, 0.5, 0.25, …]");
   assert.equal(fmtTensor([0.1234]), "[0.1234]");
   assert.equal(fmtTensor(undefined), "—");
+});
+
+test("a share reads as a percentage, one decimal at most", () => {
+  assert.equal(fmtPercent(1), "100\u00a0%");
+  assert.equal(fmtPercent(0.98765), "98.8\u00a0%");
+  assert.equal(fmtPercent(0), "0\u00a0%");
+  assert.equal(fmtPercent("NaN"), "NaN");
 });
