@@ -12,7 +12,7 @@ export class ApiError extends Error {
   }
 }
 
-async function call(url, options = {}) {
+async function call(url, options = {}, as = "json") {
   let res;
   try {
     res = await fetch(url, options);
@@ -20,7 +20,7 @@ async function call(url, options = {}) {
     if (err.name === "AbortError") throw err;
     throw new ApiError("The server does not answer: is backprop-lab still running?", 0);
   }
-  if (res.ok) return res.json();
+  if (res.ok) return as === "text" ? res.text() : res.json();
   throw await failure(res);
 }
 
@@ -53,6 +53,13 @@ export const step = (body, signal) => post("api/step", body, signal);
 
 /** The player's steps for the body's network structure (fetched only when its key changes). */
 export const explain = (body, signal) => post("api/explain", body, signal);
+
+/** The runnable PyTorch script for a step request (text/x-python). */
+export const code = (body, signal) =>
+  call("api/code", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal }, "text");
+
+/** The server's central finite difference beside autograd's value for each address: {checks: [...]}. */
+export const gradcheck = (request, addresses, h, signal) => post("api/gradcheck", { request, addresses, h }, signal);
 
 /** A data set (generated from its seed, or the user's table) with its train/test split. */
 export const data = (body, signal) => post("api/data", body, signal);

@@ -69,6 +69,17 @@ export function exact(v) {
   return typeof v === "number" ? String(v) : String(v ?? "");
 }
 
+/** A tensor (a number or nested arrays) in one line: "[−0.0213, 0.1174, …]", at most `max` numbers. */
+export function fmtTensor(v, max = 6) {
+  if (v === null || v === undefined) return "—";
+  if (!Array.isArray(v)) return fmt(v);
+  const flat = v.flat(Infinity);
+  const f = flat.length > 1 ? fmtShort : fmt;
+  const shown = flat.slice(0, max).map(f);
+  if (flat.length > max) shown.push("…");
+  return `[${shown.join(", ")}]`;
+}
+
 /** A share in [0, 1] as a percentage: "100 %", "98.8 %" (one decimal, none when whole; a no-break space before %). */
 export function fmtPercent(share) {
   const n = toNumber(share);

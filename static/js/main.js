@@ -4,12 +4,16 @@ import { Store } from "./store.js";
 import { PHASES } from "./progress.js";
 import { mountBatch } from "./views/batch.js";
 import { mountBuild } from "./views/build.js";
+import { mountCode } from "./views/code.js";
 import { mountEditing } from "./views/editing.js";
 import { mountExplain } from "./views/explain.js";
+import { mountGraph } from "./views/graph.js";
+import { mountModules } from "./views/modules.js";
 import { mountNetwork } from "./views/network.js";
 import { mountPlayer } from "./views/player.js";
 import { mountStatus } from "./views/status.js";
 import { mountTabs } from "./views/tabs.js";
+import { mountTensors } from "./views/tensors.js";
 import { mountToolbar } from "./views/toolbar.js";
 import { mountTrain } from "./views/train.js";
 import { mountValues } from "./views/values.js";
@@ -36,6 +40,10 @@ mountPlayer($("[data-region=player]"), store);
 mountBuild($("[data-region=build]"), store);
 mountBatch($("[data-region=batch]"), store);
 mountValues($("[data-region=values]"), store);
+mountTensors($("[data-view=tensors]"), store);
+mountModules($("[data-view=modules]"), store);
+mountGraph($("[data-view=graph]"), store);
+mountCode($("[data-view=code]"), store);
 mountTrain($("[data-view=train]"), store);
 
 // Keys that would fight a focused control's own keys are left to it.

@@ -32,6 +32,9 @@ export class Store extends EventTarget {
       view: "auto", // auto | weights | grads | both
       highlight: null, // diagram id hovered in the explanation
       editing: null, // diagram id being typed into
+      gradBefore: null, // {parameter address: .grad} left by earlier backward passes (no zero_grad yet)
+      noGrad: false, // an inference-only run: torch.no_grad(), no graph, no gradients
+      selectedParam: null, // a parameter tensor picked in the autograd graph ("W:1"), shown in every view
     };
     this._dirty = false; // the request changed since the last one was sent
     this._inflight = false;
@@ -91,7 +94,7 @@ export class Store extends EventTarget {
   loadRequest(request, { optimizerState = null, traceSample = 0, step = 0, presetId = null } = {}) {
     this._newStructure();
     const sample = Math.max(0, Math.min(traceSample, request.x.length - 1));
-    this.set({ presetId, request, optimizerState, traceSample: sample, step, response: null, sent: null, error: null }, "request");
+    this.set({ presetId, request, optimizerState, traceSample: sample, step, response: null, sent: null, error: null, gradBefore: null, selectedParam: null }, "request");
     this.recompute();
   }
 
@@ -100,6 +103,8 @@ export class Store extends EventTarget {
     const { request, optimizerState, traceSample } = this.state;
     const body = { ...request, trace_sample: Math.min(traceSample, request.x.length - 1), dtype: "float64" };
     if (optimizerState) body.optimizer_state = optimizerState;
+    if (this.state.gradBefore) body.grad_before = this.state.gradBefore;
+    if (this.state.noGrad) body.no_grad = true;
     return body;
   }
 
@@ -150,7 +155,7 @@ export class Store extends EventTarget {
   _edit(request, { structural = false, resetOptimizer = false } = {}) {
     if (structural) this._newStructure();
     const patch = { request };
-    if (resetOptimizer) patch.optimizerState = null;
+    if (resetOptimizer) Object.assign(patch, { optimizerState: null, gradBefore: null, selectedParam: null });
     if (request.x.length <= this.state.traceSample) patch.traceSample = request.x.length - 1;
     Object.assign(this.state, patch);
     this.recompute();
@@ -219,7 +224,7 @@ export class Store extends EventTarget {
     const { response, request } = this.state;
     this._newStructure();
     const next = { ...request, network: response.network_after };
-    this.set({ request: next, optimizerState: response.optimizer_state, step: 0 }, "request");
+    this.set({ request: next, optimizerState: response.optimizer_state, step: 0, gradBefore: null }, "request");
     this.recompute();
   }
 
@@ -242,6 +247,54 @@ export class Store extends EventTarget {
   togglePlay() {
     this.set({ playing: !this.state.playing }, "playing");
   }
+  /** Freeze (requires_grad=False) or unfreeze the weights ("W") or the biases ("b") of layer l (from 1). */
+  setFrozen(layer, kind, frozen) {
+    const request = structuredClone(this.state.request);
+    request.network.layers[layer - 1][kind === "W" ? "freeze_weights" : "freeze_biases"] = frozen;
+    // A frozen tensor has no .grad to accumulate into.
+    if (frozen && this.state.gradBefore) {
+      const { [`${kind}:${layer}`]: _, ...rest } = this.state.gradBefore;
+      this.state.gradBefore = rest;
+    }
+    this._edit(request, { structural: true });
+  }
+
+  /** backward() again without zero_grad(): the .grad this answer shows is kept and the next backward adds to it. */
+  accumulate() {
+    const { response, request } = this.state;
+    if (!response || this.state.noGrad) return;
+    const grads = {};
+    request.network.layers.forEach((layer, k) => {
+      const got = response.layers[k];
+      if (!layer.freeze_weights && got.grad_weights) grads[`W:${k + 1}`] = got.grad_weights;
+      if (!layer.freeze_biases && got.grad_biases) grads[`b:${k + 1}`] = got.grad_biases;
+    });
+    if (response.grad_input) grads.x = response.grad_input;
+    this._newStructure();
+    this.set({ gradBefore: grads }, "request");
+    this.recompute();
+  }
+
+  /** optimizer.zero_grad(): the next backward starts from zero again. */
+  zeroGrad() {
+    if (!this.state.gradBefore) return;
+    this._newStructure();
+    this.set({ gradBefore: null }, "request");
+    this.recompute();
+  }
+
+  /** An inference-only run (torch.no_grad()) or a training step again. */
+  setNoGrad(on) {
+    this._newStructure();
+    this.set({ noGrad: Boolean(on), gradBefore: null }, "request");
+    this.recompute();
+  }
+
+  /** Pick a parameter tensor ("W:1", "b:2") to show in every view, or none. */
+  selectParam(address) {
+    if (address !== this.state.selectedParam) this.set({ selectedParam: address }, "highlight");
+  }
+
   setHighlight(ref) {
     if (ref !== this.state.highlight) this.set({ highlight: ref }, "highlight");
   }

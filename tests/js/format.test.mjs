@@ -70,6 +70,14 @@ test("toNumber and exact keep full precision and the API's non-finite strings", 
   assert.equal(exact("NaN"), "NaN");
 });
 
+test("a tensor prints in one line, at most max numbers, then an ellipsis", async () => {
+  const { fmtTensor } = await import("../../static/js/format.js");
+  assert.equal(fmtTensor(-0.7144551669318369), "−0.7145");
+  assert.equal(fmtTensor([[-0.0213, 0.5], [0.25, 1]], 3), "[−0.02, 0.5, 0.25, …]");
+  assert.equal(fmtTensor([0.1234]), "[0.1234]");
+  assert.equal(fmtTensor(undefined), "—");
+});
+
 test("a share reads as a percentage, one decimal at most", () => {
   assert.equal(fmtPercent(1), "100\u00a0%");
   assert.equal(fmtPercent(0.98765), "98.8\u00a0%");

@@ -238,4 +238,6 @@ function paintNeuron(p, id, { at, mine, got, known, cur, target, show, nMax, mar
 export function paintHighlight(b, state) {
   b.el.querySelectorAll(".hl").forEach((n) => n.classList.remove("hl"));
   for (const node of b.refs.get(state.highlight) ?? []) node.classList.add("hl");
+  // A parameter tensor picked in the autograd graph ("W:1"): every weight or bias of it.
+  if (state.selectedParam) for (const node of b.el.querySelectorAll(`[data-address^="${state.selectedParam},"]`)) node.classList.add("hl");
 }

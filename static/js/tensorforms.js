@@ -1,0 +1,96 @@
+// One Linear layer as the lecture writes it in matrix form: the terms of z = φ(Wx + B) (or of
+// the slide's other notations, or PyTorch's row form xWᵀ + b), each a matrix of addresses with
+// its shape, and the backward form ∂L/∂W = δ·aᵀ. The view looks every number up by address.
+// Pure: no DOM.
+
+/** The notations the view can show; "torch" is PyTorch's own row form, always shown underneath. */
+export const NOTATIONS = [
+  ["column", "z = φ(Wx + B)"],
+  ["slide-t", "z = φ(Wᵀx + β)"],
+  ["slide-row", "z = φ(xW + β)"],
+];
+
+const grid = (rows, cols, at) => Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => at(r, c)));
+
+// A term: a symbol, a matrix of addresses (rows × cols), an optional transpose mark, the
+// operator that follows it, and the quantity it holds (for the view's classes).
+const term = (symbol, cells, { t = false, op = null, kind = "value", shape = null } = {}) =>
+  ({ symbol, cells, t, op, kind, shape: shape ?? [cells.length, cells[0]?.length ?? 0] });
+
+/**
+ * The matrices of layer l (from 1) for N samples: `A` is the address table (format),
+ * `units`/`fanIn` its size, `activation` the registry entry's symbol (φ).
+ * Returns {forward: [terms…], shapes: "(2,3)·(3,1) + (2,1) → (2,1)"} for a notation.
+ */
+export function forwardTerms(A, { layer: l, units: u, fanIn: f, samples: N, phi, notation }) {
+  const a = (j, n) => (l === 1 ? A.format("x", n, j) : A.format("z", l - 1, n, j));
+  const aName = l === 1 ? "x" : "a";
+  const W = (i, j) => A.format("W", l, i, j);
+  const b = (i) => A.format("b", l, i);
+  const s = (i, n) => A.format("s", l, n, i);
+  const z = (i, n) => A.format("z", l, n, i);
+  const zName = phi === "id" ? "z = s" : `z = ${phi}(s)`;
+  if (notation === "column") {
+    return [
+      term("W", grid(u, f, W), { op: "·" }),
+      term(aName, grid(f, N, (j, n) => a(j, n)), { op: "+" }),
+      term("B", grid(u, N, (i) => b(i)), { op: "=" }),
+      term("s", grid(u, N, s), { kind: "sum", op: "→" }),
+      term(zName, grid(u, N, z), { kind: "out" }),
+    ];
+  }
+  if (notation === "slide-t") {
+    return [
+      term("W", grid(f, u, (j, i) => W(i, j)), { t: true, op: "·" }),
+      term(aName, grid(f, N, (j, n) => a(j, n)), { op: "+" }),
+      term("β", grid(u, N, (i) => b(i)), { op: "=" }),
+      term("s", grid(u, N, s), { kind: "sum", op: "→" }),
+      term(zName, grid(u, N, z), { kind: "out" }),
+    ];
+  }
+  if (notation === "slide-row") {
+    return [
+      term(aName, grid(N, f, (n, j) => a(j, n)), { op: "·" }),
+      term("W", grid(f, u, (j, i) => W(i, j)), { op: "+" }),
+      term("β", grid(N, u, (n, i) => b(i)), { op: "=" }),
+      term("s", grid(N, u, (n, i) => s(i, n)), { kind: "sum", op: "→" }),
+      term(zName, grid(N, u, (n, i) => z(i, n)), { kind: "out" }),
+    ];
+  }
+  if (notation === "torch") {
+    // nn.Linear stores weight as (out_features, in_features) and computes input @ weight.T + bias.
+    return [
+      term(aName, grid(N, f, (n, j) => a(j, n)), { op: "·" }),
+      term("weight", grid(u, f, W), { t: true, op: "+" }),
+      term("bias", [Array.from({ length: u }, (_, i) => b(i))], { op: "=", shape: [u] }),
+      term("s", grid(N, u, (n, i) => s(i, n)), { kind: "sum", op: "→" }),
+      term(zName, grid(N, u, (n, i) => z(i, n)), { kind: "out" }),
+    ];
+  }
+  throw new Error(`unknown notation ${notation}`);
+}
+
+/** The backward form of layer l: ∂L/∂W = δ·aᵀ with δ = ∂L/∂s of shape (units, N); ∂L/∂β = δ summed over samples. */
+export function backwardTerms(A, { layer: l, units: u, fanIn: f, samples: N }) {
+  const aName = l === 1 ? "x" : "a";
+  const a = (j, n) => (l === 1 ? A.format("x", n, j) : A.format("z", l - 1, n, j));
+  return [
+    term("δ = ∂L/∂s", grid(u, N, (i, n) => A.format("dL/ds", l, n, i)), { kind: "grad", op: "·" }),
+    term(aName, grid(f, N, a), { t: true, op: "=" }),
+    term("∂L/∂W", grid(u, f, (i, j) => A.format("dL/dW", l, i, j)), { kind: "grad", op: ";" }),
+    term("∂L/∂β = Σₙ δ", grid(u, 1, (i) => A.format("dL/db", l, i)), { kind: "grad" }),
+  ];
+}
+
+/** "(2,3)" or "(2,)" for a shape. */
+export const shapeText = (shape) => `(${shape.join(",")}${shape.length === 1 ? "," : ""})`;
+
+/**
+ * The shapes of a product line, as the slide prints them: "(2,3)·(3,1) + (2,1) → (2,1)".
+ * Each matrix prints the shape it is drawn with; ᵀ marks one the formula transposes.
+ */
+export function shapesLine(terms) {
+  const ops = { "·": "·", "+": " + ", "=": " → ", ";": "; " };
+  const shown = terms.filter((t) => t.kind !== "out");
+  return shown.map((t, k) => `${shapeText(t.shape)}${t.t ? "ᵀ" : ""}${k < shown.length - 1 ? ops[t.op] ?? " " : ""}`).join("");
+}

@@ -1,0 +1,229 @@
+// The autograd graph view: the grad_fn graph of the answer drawn as a layered DAG like
+// torchviz (the loss on top, AccumulateGrad leaves with each parameter's name and shape at the
+// bottom), stepped node by node in the order autograd runs them, each node run showing the
+// gradient it passes on. Clicking a parameter leaf selects that tensor in every view; a
+// Linear module's nodes collapse into one box on demand. The switches (accumulate, freeze,
+// no_grad) and the gradient check sit above it (graphcontrols.js, gradcheck.js).
+
+import { backwardOrder, collapse, layoutDag, moduleOf } from "../dag.js";
+import { fmtTensor } from "../format.js";
+import { isShown } from "./tabs.js";
+import { h, setAttrs, setText, svg } from "./dom.js";
+import { mountGraphControls } from "./graphcontrols.js";
+import { mountGradcheck } from "./gradcheck.js";
+
+const shapeText = (shape) => `(${(shape ?? []).join(", ")})`;
+const SYMBOL = { b: "β", x: "x", W: "W", s: "s", z: "z" };
+
+/** A gradient's address in words: "dL/ds:2" → "∂L/∂s of layer 2", "dL/dx" → "∂L/∂x". */
+export function gradName(address) {
+  const [q, idx] = address.split(":");
+  const m = /^dL\/d(\w+)$/.exec(q);
+  const name = m ? `∂L/∂${SYMBOL[m[1]] ?? m[1]}` : q;
+  return idx ? `${name} of layer ${idx.split(",")[0]}` : name;
+}
+
+export function mountGraph(root, store) {
+  const controls = h("div", { class: "graph-controls" });
+  const stepper = h("div", { class: "graph-stepper", role: "group", "aria-label": "Backward, node by node" });
+  const modules = h("div", { class: "graph-modules", role: "group", "aria-label": "Collapse modules" });
+  const detail = h("p", { class: "graph-detail", "data-graph-detail": "", "aria-live": "polite" });
+  const check = h("div", { class: "graph-check" });
+  const wrap = h("div", { class: "graph-wrap" });
+  const el = svg("svg", { class: "autograd", role: "group", "aria-label": "Autograd graph", "data-graph": "" });
+  wrap.append(el);
+  // The switches fold away: the graph itself needs the height on a projector.
+  const switches = h("details", { class: "graph-switches", "data-switches": "" },
+    h("summary", {}, "Switches: backward twice · freeze · no_grad"), controls);
+  // The bar stays put; the graph and the check scroll below it (stepping keeps the node in sight).
+  wrap.append(check);
+  root.append(h("div", { class: "torch-bar" }, stepper, modules), switches, detail, wrap);
+  mountGraphControls(controls, store);
+  mountGradcheck(check, store);
+
+  const collapsed = new Set();
+  let k = Infinity; // autograd has run the nodes order[0..k]
+  let graphKey = null;
+  let built = null;
+  let numbers = 2; // how many numbers of a gradient a box shows
+
+  const button = (text, label, onclick, attrs = {}) => h("button", { type: "button", "aria-label": label, title: label, onclick, ...attrs }, text);
+  const counter = h("span", { class: "graph-counter", "data-graph-step": "" });
+  stepper.append(
+    button("Start", "Before the backward pass: only the loss", () => go(0), { "data-graph-go": "first" }),
+    button("◀", "Previous node", () => go(k - 1), { "data-graph-go": "previous" }),
+    counter,
+    button("▶", "Next node autograd runs", () => go(k + 1), { "data-graph-go": "next" }),
+    button("End", "The whole backward pass", () => go(Infinity), { "data-graph-go": "last" }),
+  );
+
+  function go(next) {
+    k = next;
+    paint();
+    // On a projector the graph is taller than its panel: keep the node autograd runs in sight.
+    const b = built?.boxes.get(built.order[Math.min(k, built.order.length - 1)]);
+    b?.g.scrollIntoView?.({ block: "nearest", inline: "nearest" });
+  }
+
+  function nodeLines(n, order) {
+    if (n.kind === "module") return [`Linear ${n.module.slice(1)}`, `${n.members.length} nodes`];
+    if (n.kind === "output") return ["loss L"];
+    if (n.kind === "parameter") return [n.name, `${n.label ?? n.param} ${shapeText(n.shape)}`, ""];
+    return n.receives?.length ? [n.name, ""] : [n.name];
+  }
+
+  function build() {
+    const { response } = store.state;
+    const graph = response.autograd;
+    const { nodes, edges } = collapse(graph.nodes, graph.edges, collapsed);
+    const font = parseFloat(getComputedStyle(root).fontSize) || 16;
+    // On a projector a box shows one number of its gradient (the rest in its title): the graph must fit.
+    numbers = store.state.presenting ? 1 : 2;
+    const line = font * 1.25;
+    const size = (n) => {
+      const lines = nodeLines(n);
+      // A leaf's last line is "∂L/∂W [g₀, g₁, …]", written later: room for two short numbers.
+      const room = n.kind === "parameter" ? `${n.label}`.length + (numbers === 1 ? 13 : 20) : lines.length > 1 ? (numbers === 1 ? 16 : 22) : 0;
+      const chars = Math.max(...lines.map((t) => t.length), room);
+      return { w: chars * font * 0.6 + font * 0.6, h: lines.length * line + font * 0.4 };
+    };
+    const lay = layoutDag(nodes, edges, size, { gap: font * 0.5, rowGap: font * 0.75, pad: 4 });
+    el.replaceChildren();
+    setAttrs(el, { width: lay.width, height: lay.height, viewBox: `0 0 ${lay.width} ${lay.height}` });
+    // A wide screen draws the graph larger; a projector never smaller than its 24 px text (it scrolls).
+    el.style.width = store.state.presenting ? `${lay.width}px` : `min(100%, ${Math.round(lay.width * 1.5)}px)`;
+    const marker = svg("marker", { id: "graph-arrow", viewBox: "0 0 10 10", refX: 10, refY: 5, markerUnits: "userSpaceOnUse",
+      markerWidth: font * 0.6, markerHeight: font * 0.6, orient: "auto-start-reverse" }, svg("defs", {}, el));
+    svg("path", { d: "M0,0 L10,5 L0,10 z", class: "graph-arrowhead" }, marker);
+    const gEdges = svg("g", { class: "graph-edges" }, el);
+    const parts = new Map();
+    for (const e of lay.edges) {
+      // Gradients flow from the loss down to the leaves: the arrow points the way they go.
+      parts.set(`${e.from}→${e.to}`, svg("line", { x1: e.x1, y1: e.y1, x2: e.x2, y2: e.y2, "marker-end": "url(#graph-arrow)", "data-edge-from": e.from, "data-edge-to": e.to }, gEdges));
+    }
+    const byId = new Map(nodes.map((n) => [n.id, n]));
+    const boxes = new Map();
+    for (const p of lay.nodes) {
+      const n = byId.get(p.id);
+      const leaf = n.kind === "parameter";
+      const attrs = { class: `graph-node kind-${n.kind}`, "data-node-id": n.id, transform: `translate(${p.x},${p.y})` };
+      if (n.kind === "function" || leaf) attrs["data-grad-fn"] = n.name;
+      if (leaf) Object.assign(attrs, { "data-param": n.address, tabindex: 0, role: "button", "aria-label": `${n.name} of ${n.label} ${shapeText(n.shape)}: select` });
+      if (n.kind === "module") Object.assign(attrs, { "data-module": n.module });
+      if (n.kind === "output") attrs["data-loss"] = "";
+      const g = svg("g", attrs);
+      svg("rect", { width: p.w, height: p.h, rx: font * 0.4 }, g);
+      const texts = nodeLines(n).map((t, i) => {
+        const text = svg("text", { x: p.w / 2, y: font * 0.2 + line * (i + 0.5), dy: "0.35em", "text-anchor": "middle", class: i === 0 ? "gn-name" : "gn-sub" }, g);
+        text.textContent = t;
+        return text;
+      });
+      const title = svg("title", {}, g);
+      el.append(g);
+      boxes.set(n.id, { g, texts, title, n });
+      if (leaf) {
+        const pick = () => store.selectParam(store.state.selectedParam === n.address ? null : n.address);
+        g.addEventListener("click", pick);
+        g.addEventListener("keydown", (e) => {
+          if (e.key === "Enter" || e.key === " ") {
+            pick();
+            e.preventDefault();
+            e.stopPropagation();
+          }
+        });
+      }
+    }
+    // Autograd's order over what is drawn: a box runs when its first member runs.
+    const group = moduleOf(graph.nodes, graph.edges);
+    const rep = (id) => (collapsed.has(group.get(id)) ? `module:${group.get(id)}` : id);
+    const order = [];
+    for (const id of backwardOrder(graph.nodes, graph.edges)) if (!order.includes(rep(id))) order.push(rep(id));
+    return { boxes, order, edges: parts, byId: new Map(graph.nodes.map((n) => [n.id, n])) };
+  }
+
+  // What a node receives and passes on, by the addresses the API names (numbers from the answer).
+  function flowText(n) {
+    const say = (a) => `${gradName(a)} = ${fmtTensor(store.value(a))}`;
+    const parts = [];
+    const got = n.receives ?? (n.kind === "parameter" ? [n.grad_address] : []);
+    if (got.length) parts.push(`${n.kind === "parameter" ? "adds to .grad" : "receives"} ${got.map(say).join(", ")}${n.transposed ? " (as its transpose)" : ""}`);
+    if (n.passes?.length) parts.push(`passes on ${n.passes.map(say).join(", ")}`);
+    return parts.join("; ");
+  }
+
+  function paint() {
+    const { response, request, reg, noGrad } = store.state;
+    if (!request || !reg || !isShown(store, "graph")) return;
+    if (!response) return setText(detail, "Waiting for the server's answer…");
+    const graph = response.autograd;
+    if (!graph || noGrad) {
+      el.replaceChildren();
+      built = null;
+      graphKey = null;
+      setText(counter, "");
+      setText(detail, "torch.no_grad(): the forward pass recorded no graph, so there is nothing to draw and no gradient.");
+      return;
+    }
+    const key = JSON.stringify([graph, [...collapsed].sort(), store.state.presenting]);
+    if (key !== graphKey) {
+      built = build();
+      graphKey = key;
+      paintModules();
+    }
+    const { boxes, order, byId } = built;
+    const last = order.length - 1;
+    k = Math.max(0, Math.min(k, last));
+    const ran = new Set(order.slice(0, k + 1));
+    const current = order[k];
+    for (const [id, b] of boxes) {
+      b.g.classList.toggle("ran", ran.has(id));
+      b.g.classList.toggle("current", id === current && k < last);
+      b.g.classList.toggle("selected", b.n.kind === "parameter" && b.n.address === store.state.selectedParam);
+      if (b.n.kind === "parameter") {
+        const v = store.value(b.n.grad_address);
+        setText(b.texts[2], ran.has(id) ? `∂L/∂${b.n.label} ${fmtTensor(v, numbers)}` : ".grad not filled yet");
+        setAttrs(b.g, { "data-grad": ran.has(id) ? JSON.stringify(v ?? null) : null });
+      } else if (b.n.kind === "function" && b.texts[1]) {
+        // The gradient this node receives, once autograd has run it.
+        const a = b.n.receives[0];
+        const name = gradName(a).split(" of ")[0];
+        setText(b.texts[1], ran.has(id) ? `${name}${b.n.transposed ? "ᵀ" : ""} ${fmtTensor(store.value(a), numbers)}` : "");
+      }
+      setText(b.title, b.n.kind === "module" ? b.n.members.map((m) => byId.get(m).name).join(", ") : flowText(b.n) || b.n.name);
+    }
+    // The player's step in the backward phase: the node that receives the gradient it computes.
+    const cur = store.steps[store.state.step];
+    const target = cur?.phase === "backward" ? cur.target : null;
+    const receives = (n) => (n.receives ?? []).some((a) => target === a || target.startsWith(`${a},`));
+    for (const b of boxes.values()) b.g.classList.toggle("player", Boolean(target) && b.n.kind !== "module" && receives(b.n));
+    for (const [edgeKey, line] of built.edges) line.classList.toggle("ran", ran.has(edgeKey.split("→")[0]) && ran.has(edgeKey.split("→")[1]));
+    setText(counter, `${k + 1} / ${order.length}`);
+    setAttrs(counter, { "aria-label": `node ${k + 1} of ${order.length} in autograd's order` });
+    const node = byId.get(current) ?? null;
+    const where = current.startsWith("module:") ? `Linear ${current.slice(8)} (collapsed)` : node?.name ?? current;
+    setText(detail, k === 0
+      ? "backward() starts at the loss: ∂L/∂L = 1. Step ▶ to watch autograd run each node in turn."
+      : k === last ? `All ${order.length} nodes have run: every .grad is filled. Start, then ▶, to replay.`
+        : `${where}${node ? `: ${flowText(node)}` : ""}`);
+  }
+
+  function paintModules() {
+    const graph = store.state.response.autograd;
+    const names = [...new Set(moduleOf(graph.nodes, graph.edges).values())].sort();
+    modules.replaceChildren(...names.map((m) => h("button", {
+      type: "button", "data-collapse": m, "aria-pressed": String(collapsed.has(m)),
+      onclick: () => {
+        if (collapsed.has(m)) collapsed.delete(m);
+        else collapsed.add(m);
+        paint();
+      },
+      "aria-label": `${collapsed.has(m) ? "Expand" : "Collapse"} Linear ${m.slice(1)}`,
+    }, `Linear ${m.slice(1)}`)));
+    modules.prepend(h("span", { text: "Collapse:" }));
+  }
+
+  store.addEventListener("change", (e) => {
+    if (!["pending", "editing", "playing"].includes(e.detail.reason)) paint();
+  });
+  return { render: paint };
+}

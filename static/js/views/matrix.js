@@ -1,0 +1,53 @@
+// A matrix of numbers by address, as the slides draw one: brackets, its symbol above and its
+// shape below. Shared by the tensor, module and graph views. Cells carry data-address (the
+// quantity), data-ref (the diagram element it belongs to) and, once painted, data-value (the
+// full-precision number) so hovers, the player and tests can find them.
+
+import { exact, fmt, fmtShort } from "../format.js";
+import { shapeText } from "../tensorforms.js";
+import { h, setAttrs, setText } from "./dom.js";
+
+// More cells than this and a matrix shows two decimals (the full value stays in the title).
+const SHORT_ABOVE = 24;
+
+/** A matrix element for a term {symbol, cells, t, kind, shape}; `element(address)` names its diagram element. */
+export function matrixEl(term, element) {
+  const count = term.cells.reduce((n, row) => n + row.length, 0);
+  const table = h("table", { class: `matrix kind-${term.kind}`, "data-matrix": term.symbol });
+  const cells = [];
+  for (const row of term.cells) {
+    const tr = h("tr");
+    for (const address of row) {
+      const td = h("td", { "data-address": address, "data-ref": element(address) });
+      cells.push({ td, address });
+      tr.append(td);
+    }
+    table.append(tr);
+  }
+  const symbol = h("div", { class: "m-symbol" }, term.symbol, term.t ? h("sup", { text: "T" }) : null);
+  const shape = h("div", { class: "m-shape", "data-shape": "" }, `${shapeText(term.shape)}${term.t ? "ᵀ" : ""}`);
+  const el = h("figure", { class: "m" }, symbol, table, shape);
+  return { el, cells, short: count > SHORT_ABOVE };
+}
+
+/** Write the numbers (value(address) → number | undefined) into a matrix's cells. */
+export function paintMatrix(m, value) {
+  const f = m.short ? fmtShort : fmt;
+  for (const { td, address } of m.cells) {
+    const v = value(address);
+    const known = v !== undefined && v !== null;
+    setText(td, known ? f(v) : "—");
+    setAttrs(td, { "data-value": known ? exact(v) : null, title: known ? `${address} = ${fmt(v)}` : `${address}: not computed` });
+    td.classList.toggle("neg", known && (typeof v === "number" ? v < 0 : v === "-Infinity"));
+  }
+}
+
+/** Mark the cells of the player's step (its target, the numbers its formula uses) and the hovered element. */
+export function markCells(cells, { target = null, refs = new Set(), highlight = null, selected = null } = {}) {
+  for (const { td, address } of cells) {
+    td.classList.toggle("current", address === target);
+    td.classList.toggle("in-formula", address !== target && refs.has(address));
+    td.classList.toggle("hl", highlight !== null && td.dataset.ref === highlight);
+    td.classList.toggle("selected", selected !== null && address.startsWith(`${selected},`));
+  }
+}

@@ -1,0 +1,121 @@
+// The modules view: "a flow of tensors through modules", as the lecture draws it —
+// Linear(3→2) → Sigmoid → Linear(2→1) → MSELoss — with the tensor's shape on every arrow and,
+// on hover or focus, that tensor's values. Module names come from the registry's torch class.
+
+import { isShown } from "./tabs.js";
+import { h, setText } from "./dom.js";
+import { markCells, matrixEl, paintMatrix } from "./matrix.js";
+
+const grid = (rows, cols, at) => Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => at(r, c)));
+const torchName = (entry) => entry.torch.split(".").at(-1);
+
+/** The chain of modules and tensors of a request: [{kind: "module"|"tensor", …}]. */
+export function chain(request, reg) {
+  const A = reg.addresses;
+  const N = request.x.length;
+  const layers = request.network.layers;
+  const last = layers.length;
+  const items = [{ kind: "tensor", id: "x", symbol: "x", what: "the input, one row per sample", cells: grid(N, request.network.inputs, (n, j) => A.format("x", n, j)) }];
+  layers.forEach((layer, k) => {
+    const l = k + 1;
+    const fanIn = k === 0 ? request.network.inputs : layers[k - 1].units;
+    const out = l === last ? "ŷ" : `z${l === 1 && last === 2 ? "" : l}`;
+    items.push({ kind: "module", id: `linear${l}`, name: `Linear(${fanIn}→${layer.units})`, code: `nn.Linear(${fanIn}, ${layer.units})` });
+    const act = reg.activations.get(layer.activation);
+    if (layer.activation === "identity") {
+      items.push({ kind: "tensor", id: `z${l}`, symbol: out, what: `the output of Linear ${l}`, cells: grid(N, layer.units, (n, i) => A.format("z", l, n, i)) });
+      return;
+    }
+    items.push({ kind: "tensor", id: `s${l}`, symbol: `s${l === 1 && last === 2 ? "" : l}`, what: `the weighted sums of layer ${l}`, cells: grid(N, layer.units, (n, i) => A.format("s", l, n, i)) });
+    items.push({ kind: "module", id: `act${l}`, name: torchName(act), code: act.code });
+    items.push({ kind: "tensor", id: `z${l}`, symbol: out, what: `the activations of layer ${l}`, cells: grid(N, layer.units, (n, i) => A.format("z", l, n, i)) });
+  });
+  const loss = reg.losses.get(request.network.loss);
+  const classes = reg.classes(request.network.loss);
+  const outputs = layers.at(-1).units;
+  items.push({ kind: "module", id: "loss", name: torchName(loss), code: loss.code,
+    target: { kind: "tensor", id: "y", symbol: "y", what: classes ? "the class of each sample" : "the targets",
+      cells: classes ? [Array.from({ length: N }, (_, n) => A.format("c", n))] : grid(N, outputs, (n, k) => A.format("y", n, k)),
+      shape: classes ? [N] : [N, outputs] } });
+  items.push({ kind: "tensor", id: "L", symbol: "L", what: "the loss, a single number", cells: [["L"]], shape: [] });
+  return items;
+}
+
+const shapeOf = (t) => t.shape ?? [t.cells.length, t.cells[0].length];
+const sizeText = (shape) => `(${shape.join(", ")})`;
+
+export function mountModules(root, store) {
+  const flow = h("div", { class: "mod-flow", "data-modules": "" });
+  const detail = h("div", { class: "mod-detail", "aria-live": "polite" });
+  root.append(h("p", { class: "torch-note" }, "Each module takes a tensor and gives a tensor of a new shape; hover or focus an arrow for its values."), flow, detail);
+  let built = null;
+  let shown = null; // the tensor whose values are shown
+
+  function arrow(t) {
+    return h("button", { type: "button", class: "mod-arrow", "data-tensor": t.id, "data-shape": sizeText(shapeOf(t)),
+      "aria-label": `${t.symbol}: ${t.what}, shape ${sizeText(shapeOf(t))}`,
+      onpointerenter: () => show(t.id), onfocus: () => show(t.id), onclick: () => show(t.id) },
+    h("span", { class: "mod-sym", text: t.symbol }), h("span", { class: "mod-shape", text: sizeText(shapeOf(t)) }), h("span", { class: "mod-line", "aria-hidden": "true", text: "⟶" }));
+  }
+
+  function build(key) {
+    const { request, reg } = store.state;
+    const items = chain(request, reg);
+    const tensors = new Map();
+    const parts = items.map((it) => {
+      if (it.kind === "tensor") {
+        tensors.set(it.id, it);
+        return arrow(it);
+      }
+      const box = h("div", { class: "mod-box", "data-module": it.id, title: it.code }, h("span", { text: it.name }));
+      if (!it.target) return box;
+      tensors.set(it.target.id, it.target);
+      return h("div", { class: "mod-loss" }, box, arrow(it.target));
+    });
+    flow.replaceChildren(...parts);
+    return { key, tensors };
+  }
+
+  function show(id) {
+    shown = id;
+    paintDetail();
+  }
+
+  // The arrow carrying the quantity the player's step computes.
+  function markCurrent() {
+    const { response, step } = store.state;
+    const target = response ? store.steps[step]?.target : null;
+    for (const b of flow.querySelectorAll("[data-tensor]")) {
+      const t = built.tensors.get(b.dataset.tensor);
+      b.classList.toggle("current", Boolean(target) && t.cells.some((row) => row.includes(target)));
+    }
+  }
+
+  function paintDetail() {
+    if (!built) return;
+    markCurrent();
+    const t = built.tensors.get(shown) ?? built.tensors.get("x");
+    for (const b of flow.querySelectorAll("[data-tensor]")) b.setAttribute("aria-pressed", String(b.dataset.tensor === t.id));
+    const m = matrixEl({ symbol: t.symbol, cells: t.cells, kind: "value", shape: shapeOf(t) }, (a) => store.element(a));
+    paintMatrix(m, (a) => store.value(a));
+    const { response, step } = store.state;
+    const cur = response ? store.steps[step] ?? null : null;
+    markCells(m.cells, { target: cur?.target ?? null, refs: new Set(cur?.refs ?? []) });
+    detail.replaceChildren(h("p", { class: "mod-what" }, `${t.symbol}: ${t.what}, shape ${sizeText(shapeOf(t))}`), m.el);
+    detail.dataset.shown = t.id;
+  }
+
+  function render() {
+    const { request, reg } = store.state;
+    if (!request || !reg || !isShown(store, "modules")) return;
+    const key = JSON.stringify([request.network.inputs, request.network.layers.map((l) => [l.units, l.activation]), request.network.loss, request.x.length]);
+    if (built?.key !== key) built = build(key);
+    paintDetail();
+  }
+
+  store.addEventListener("change", (e) => {
+    if (!["pending", "editing", "playing", "highlight"].includes(e.detail.reason)) render();
+  });
+  setText(detail, "");
+  return { render };
+}

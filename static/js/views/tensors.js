@@ -1,0 +1,99 @@
+// The tensor view: each Linear layer in matrix form as the lecture writes it, z = φ(Wx + B),
+// every matrix with its shape — the slide's (2,3)·(3,1) → (2,1), or (3,N) with a batch — in the
+// notation chosen (Wx + B, or the slide's Wᵀx + β and xW + β), and PyTorch's own row form
+// xWᵀ + b underneath. From the backward phase on, the same layers as ∂L/∂W = δ·aᵀ.
+// Hovering a cell highlights its element in the diagram (store.setHighlight) and the player's
+// step marks its cells.
+
+import { backwardTerms, forwardTerms, NOTATIONS, shapesLine } from "../tensorforms.js";
+import { isShown } from "./tabs.js";
+import { h, setText } from "./dom.js";
+import { markCells, matrixEl, paintMatrix } from "./matrix.js";
+
+const SKIP = ["pending", "editing", "playing"];
+
+export function mountTensors(root, store) {
+  const notation = h("select", { "data-control": "notation", "aria-label": "Notation" },
+    NOTATIONS.map(([id, text]) => h("option", { value: id }, text)));
+  notation.addEventListener("change", () => store.set({ notation: notation.value }, "notation"));
+  const note = h("p", { class: "torch-note" });
+  const body = h("div", { class: "tensor-layers", "data-tensors": "" });
+  root.append(h("div", { class: "torch-bar" }, h("label", { class: "field" }, "Notation ", notation), note), body);
+  let built = null; // {key, cells, matrices}
+
+  body.addEventListener("pointerover", (e) => store.setHighlight(e.target.closest?.("td[data-ref]")?.dataset.ref ?? null));
+  body.addEventListener("pointerleave", () => store.setHighlight(null));
+
+  function build(key, backward) {
+    const { request, reg } = store.state;
+    const A = reg.addresses;
+    const N = request.x.length;
+    const element = (a) => store.element(a);
+    const matrices = [];
+    const sections = request.network.layers.map((layer, k) => {
+      const l = k + 1;
+      const fanIn = k === 0 ? request.network.inputs : request.network.layers[k - 1].units;
+      const act = reg.activations.get(layer.activation);
+      const spec = { layer: l, units: layer.units, fanIn, samples: N, phi: act.symbol };
+      const line = (label, terms, form) => {
+        const row = h("div", { class: "t-row" });
+        terms.forEach((t, i) => {
+          const m = matrixEl(t, element);
+          matrices.push(m);
+          row.append(m.el);
+          if (t.op && i < terms.length - 1) row.append(h("span", { class: "t-op", "aria-hidden": "true" }, t.op === ";" ? "" : t.op));
+        });
+        return h("div", { class: "t-line", "data-form": form },
+          h("div", { class: "t-label" }, h("span", { text: label }), h("span", { class: "t-shapes", "data-shapes": "" }, shapesLine(terms))),
+          row);
+      };
+      const title = `Layer ${l}: nn.Linear(${fanIn}, ${layer.units})${layer.activation === "identity" ? "" : ` → ${act.torch.split(".").at(-1)}`}`;
+      const lines = backward
+        ? [line("Backward: ∂L/∂W = δ·aᵀ", backwardTerms(A, spec), "backward")]
+        : [line(NOTATIONS.find(([id]) => id === (store.state.notation ?? "column"))[1], forwardTerms(A, { ...spec, notation: store.state.notation ?? "column" }), "notation"),
+          line("PyTorch: z = φ(x·weightᵀ + bias)", forwardTerms(A, { ...spec, notation: "torch" }), "torch")];
+      return h("section", { class: "t-layer", "data-layer": l }, h("h3", { text: title }), ...lines);
+    });
+    body.replaceChildren(...sections);
+    return { key, matrices, cells: matrices.flatMap((m) => m.cells) };
+  }
+
+  function render() {
+    const { request, reg, response, step } = store.state;
+    if (!request || !reg || !isShown(store, "tensors")) return;
+    const cur = response ? store.steps[step] ?? null : null;
+    const backward = ["backward", "update"].includes(cur?.phase);
+    notation.value = store.state.notation ?? "column";
+    notation.disabled = backward;
+    setText(note, backward
+      ? "The backward pass in matrices: δ = ∂L/∂s of each layer times the layer's input, transposed, is ∂L/∂W."
+      : "nn.Linear stores W as (out, in) and computes x·Wᵀ + b, one row per sample.");
+    const key = JSON.stringify([request.network.inputs, request.network.layers.map((l) => [l.units, l.activation]), request.x.length,
+      store.state.notation, backward]);
+    if (built?.key !== key) built = build(key, backward);
+    for (const m of built.matrices) paintMatrix(m, (a) => store.value(a));
+    mark();
+  }
+
+  function mark() {
+    if (!built) return;
+    const { response, step, highlight, selectedParam } = store.state;
+    const cur = response ? store.steps[step] ?? null : null;
+    markCells(built.cells, { target: cur?.target ?? null, refs: new Set(cur?.refs ?? []), highlight, selected: selectedParam });
+  }
+
+  // The player's step: its cell in sight (on a projector the layers are taller than the panel).
+  function follow() {
+    const td = body.querySelector("td.current");
+    td?.scrollIntoView?.({ block: "nearest", inline: "nearest" });
+  }
+
+  store.addEventListener("change", (e) => {
+    const reason = e.detail.reason;
+    if (SKIP.includes(reason)) return;
+    if (reason === "highlight") return isShown(store, "tensors") && mark();
+    render();
+    if (reason === "step" && isShown(store, "tensors")) follow();
+  });
+  return { render };
+}

@@ -1,0 +1,74 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { backwardOrder, collapse, layoutDag, moduleOf, ranks } from "../../static/js/dag.js";
+
+// The lecture's graph as /api/step sends it (3 → 2 sigmoid → 1, MSE).
+const leaf = (id, address) => ({ id, name: "AccumulateGrad", kind: "parameter", address });
+const fn = (id, name) => ({ id, name, kind: "function", address: null });
+const NODES = [
+  { id: "loss", name: "loss", kind: "output", address: "L" }, fn("n0", "MseLossBackward0"), fn("n1", "AddmmBackward0"),
+  leaf("n2", "b:2"), fn("n3", "SigmoidBackward0"), fn("n4", "TBackward0"), fn("n5", "AddmmBackward0"), leaf("n6", "W:2"),
+  leaf("n7", "b:1"), leaf("n8", "x"), fn("n9", "TBackward0"), leaf("n10", "W:1"),
+];
+const EDGES = [["loss", "n0"], ["n0", "n1"], ["n1", "n2"], ["n1", "n3"], ["n1", "n4"], ["n3", "n5"], ["n4", "n6"],
+  ["n5", "n7"], ["n5", "n8"], ["n5", "n9"], ["n9", "n10"]].map(([from, to]) => ({ from, to }));
+
+test("autograd's order starts at the loss and runs each node after every node that feeds it", () => {
+  const order = backwardOrder(NODES, EDGES);
+  assert.equal(order[0], "loss");
+  assert.equal(order.length, NODES.length);
+  for (const e of EDGES) assert.ok(order.indexOf(e.from) < order.indexOf(e.to), `${e.from} before ${e.to}`);
+});
+
+test("the API's own order wins when every node but the root carries one", () => {
+  const nodes = NODES.map((n, k) => ({ ...n, order: n.id === "loss" ? null : NODES.length - k }));
+  assert.deepEqual(backwardOrder(nodes, EDGES), ["loss", ...NODES.slice(1).reverse().map((n) => n.id)]);
+  const partial = nodes.map((n) => (n.id === "n5" ? { ...n, order: null } : n));
+  assert.equal(backwardOrder(partial, EDGES)[1], "n0", "a node fed but without an order: autograd's rule instead");
+});
+
+test("every edge points down a rank, the loss alone on top", () => {
+  const rank = ranks(NODES, EDGES);
+  assert.equal(rank.get("loss"), 0);
+  for (const e of EDGES) assert.ok(rank.get(e.to) > rank.get(e.from));
+  assert.equal(rank.get("n10"), 6); // loss → Mse → Addmm → Sigmoid → Addmm → T → W
+});
+
+test("the layout places every node once, inside the drawing, without overlaps in a rank", () => {
+  const lay = layoutDag(NODES, EDGES, () => ({ w: 120, h: 40 }), { gap: 10, rowGap: 30 });
+  assert.equal(lay.nodes.length, NODES.length);
+  assert.equal(lay.edges.length, EDGES.length);
+  for (const n of lay.nodes) {
+    assert.ok(n.x >= 0 && n.x + n.w <= lay.width + 1e-9 && n.y >= 0 && n.y + n.h <= lay.height + 1e-9);
+  }
+  const byRank = new Map();
+  for (const n of lay.nodes) byRank.set(n.rank, [...(byRank.get(n.rank) ?? []), n]);
+  for (const row of byRank.values()) {
+    row.sort((a, b) => a.x - b.x);
+    for (let k = 1; k < row.length; k += 1) assert.ok(row[k].x >= row[k - 1].x + row[k - 1].w + 10 - 1e-9);
+  }
+  for (const e of lay.edges) assert.ok(e.y2 > e.y1, "edges run downward");
+});
+
+test("each Linear's Addmm, T and parameter leaves belong to its module; the activation, the loss and x to none", () => {
+  const group = moduleOf(NODES, EDGES);
+  assert.deepEqual(Object.fromEntries([...group].sort()), {
+    n1: "L2", n10: "L1", n2: "L2", n4: "L2", n5: "L1", n6: "L2", n7: "L1", n9: "L1",
+  });
+});
+
+test("collapsing a module draws its nodes as one box with the edges in and out of it", () => {
+  const { nodes, edges } = collapse(NODES, EDGES, new Set(["L1"]));
+  const box = nodes.find((n) => n.id === "module:L1");
+  assert.deepEqual(box.members.sort(), ["n10", "n5", "n7", "n9"]);
+  assert.equal(nodes.length, NODES.length - 3);
+  assert.deepEqual(edges.filter((e) => e.from === "module:L1" || e.to === "module:L1"),
+    [{ from: "n3", to: "module:L1" }, { from: "module:L1", to: "n8" }]);
+  assert.deepEqual(collapse(NODES, EDGES, new Set()).nodes, NODES);
+});
+
+test("a frozen layer's bias leaf gone, its Addmm still joins the module through TBackward0", () => {
+  const nodes = NODES.filter((n) => n.id !== "n7");
+  const edges = EDGES.filter((e) => e.to !== "n7");
+  assert.equal(moduleOf(nodes, edges).get("n5"), "L1");
+});
