@@ -82,6 +82,7 @@ def structure(req: StepRequest) -> Structure:
         labels=tuple(req.y) if classes else None,
         momentum_state=frozenset(name for name, entry in state.items()
                                  if isinstance(entry, dict) and entry.get("momentum_buffer") is not None),
+        no_grad=req.no_grad,
     )
 
 

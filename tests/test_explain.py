@@ -390,3 +390,11 @@ def test_the_explanation_is_gzipped_for_a_client_that_accepts_it_and_the_same_js
     packed = int(raw.headers["content-length"])
     assert raw.content == plain.content  # the client decodes it to the very same bytes
     assert packed * 8 < len(plain.content) and gzip.compress(plain.content, mtime=0)[:2] == b"\x1f\x8b"
+
+
+def test_an_inference_only_run_is_explained_by_its_forward_pass_and_loss_alone(client, lecture):
+    full = explain(client, lecture)
+    inference = explain(client, dict(lecture, no_grad=True))
+    assert inference["key"] != full["key"]
+    assert {s["phase"] for s in inference["steps"]} == {"forward", "loss"}
+    assert inference["steps"] == [s for s in full["steps"] if s["phase"] in ("forward", "loss")]

@@ -32,8 +32,9 @@ def explain(st: Structure) -> dict:
     ctx = Context(st)
     steps = forward_steps(ctx)
     steps.append(loss_step(ctx))
-    steps += backward_steps(ctx)
-    steps += update_steps(ctx)
+    if not st.no_grad:
+        steps += backward_steps(ctx)
+        steps += update_steps(ctx)
     for i, step in enumerate(steps):
         step["i"] = i
     pre = [layer.activation != "identity" for layer in st.layers]

@@ -24,7 +24,8 @@ class Structure:
 
     `labels` are cross-entropy's class targets (which probability each sample's term reads);
     `momentum_state` names the parameters whose momentum buffer the request carries (the
-    first momentum step reads no buffer).
+    first momentum step reads no buffer). Under `no_grad` (torch.no_grad()) no graph is built:
+    there is no backward pass and no update to explain.
     """
 
     inputs: int
@@ -39,6 +40,7 @@ class Structure:
     weight_decay: bool = False
     labels: tuple[int, ...] | None = None
     momentum_state: frozenset[str] = frozenset()
+    no_grad: bool = False  # an inference-only run: the forward pass and the loss, nothing after
 
 
 class Context:
