@@ -12,6 +12,11 @@ import { mountStatus } from "./views/status.js";
 import { mountTabs } from "./views/tabs.js";
 import { mountToolbar } from "./views/toolbar.js";
 import { mountValues } from "./views/values.js";
+import { Keeper, readLink } from "./state/keeper.js";
+import { mountClassroom } from "./views/classroom.js";
+import { mountFileMenu } from "./views/filemenu.js";
+import { mountNotice } from "./views/notice.js";
+import { mountPredict } from "./views/predict.js";
 
 const $ = (sel) => document.querySelector(sel);
 const store = new Store();
@@ -23,7 +28,13 @@ Object.assign(store.state, {
   panelOpen: params.has("panel") || innerWidth >= 1600,
   explainOpen: !params.has("no-explain"),
   viewTab: params.get("view") || "diagram",
+  hiddenControls: [], // classroom mode: controls the teacher hid
+  predict: false, // classroom mode: predict then reveal
 });
+// A link's saved state (#v1.…) wins over the defaults: network, values, step and view.
+const link = await readLink();
+Object.assign(store.state, link?.patch ?? {});
+const keeper = new Keeper(store);
 
 mountToolbar($("[data-region=toolbar]"), store);
 mountTabs($("[data-region=view-tabs]"), store);
@@ -35,6 +46,10 @@ mountPlayer($("[data-region=player]"), store);
 mountBuild($("[data-region=build]"), store);
 mountBatch($("[data-region=batch]"), store);
 mountValues($("[data-region=values]"), store);
+mountNotice($("[data-banner-slot]"), store);
+mountFileMenu($("[data-region=toolbar]"), store, keeper);
+mountClassroom(store);
+mountPredict($("[data-testid=explain]"), store);
 
 // Keys that would fight a focused control's own keys are left to it.
 const TYPING = "input, select, textarea, [contenteditable]";
@@ -61,5 +76,7 @@ document.addEventListener("keydown", (e) => {
 });
 
 store.emit("theme");
-store.init(params.get("preset") || "lecture");
+store.emit("classroom");
+if (link?.notice) store.set({ notice: link.notice }, "notice");
+store.init(params.get("preset") || "lecture", link?.start);
 window.backpropLab = store; // for the console and the screenshot script
