@@ -42,6 +42,7 @@ export class Keeper {
     this._writeTimer = null;
     this._lastWrite = 0;
     this._settleTimer = null;
+    this._writing = false;
     store.addEventListener("change", (e) => this._changed(e.detail.reason));
     document.addEventListener("keydown", (e) => this._key(e));
     // A link pasted into this tab's address bar: show it (our own replaceState fires no hashchange).
@@ -66,17 +67,34 @@ export class Keeper {
   _settle() {
     clearTimeout(this._settleTimer);
     this._settleTimer = null;
+    this._mark();
     if (!this.store.state.request) return;
-    if (this.history.record(capture(this.store.state).request)) this.store.emit("history");
+    this.history.record(capture(this.store.state).request);
+    this.store.emit("history"); // undo and redo may have become possible
+  }
+
+  // A hook for tests and tools: <html data-link-pending> while an undo step or a link write is due.
+  _mark() {
+    const due = Boolean(this._writeTimer || this._settleTimer || this._writing);
+    document.documentElement.toggleAttribute("data-link-pending", due);
   }
 
   _scheduleWrite() {
+    this._mark();
     if (this._writeTimer) return;
     const wait = Math.max(0, this._lastWrite + WRITE_MS - Date.now());
-    this._writeTimer = setTimeout(() => {
+    this._writeTimer = setTimeout(async () => {
       this._writeTimer = null;
       this._lastWrite = Date.now();
-      this.writeLink();
+      this._writing = true;
+      try {
+        await this.writeLink();
+      } catch (err) {
+        this.notify(`The link could not be updated: ${err.message}`, "error");
+      } finally {
+        this._writing = false;
+        this._mark();
+      }
     }, wait);
   }
 
