@@ -68,8 +68,9 @@ def test_predict_then_reveal_hides_the_next_value_then_shows_it_beside_the_guess
     expect(value_line).to_be_hidden()
     expect(node_value).to_be_hidden()
     expect(page.locator(f"{EXPLAIN} [data-line=numbers]")).to_be_visible()
+    expect(page.locator("[data-testid=loss]")).to_be_hidden()  # the loss step is still to come
     panel = page.locator("[data-predict-panel]")
-    expect(panel).to_contain_text("What is ŷ?")
+    expect(panel).to_contain_text("What is ŷ? Guesses:")
     guess = panel.locator("[data-guess-input]")
     for text in ["0.5", "0,7", "abc"]:
         guess.fill(text)

@@ -8,15 +8,15 @@ import { text as plainText } from "../render/text.js";
 import { h } from "./dom.js";
 
 export function mountPredict(root, store) {
-  const question = h("p", { class: "predict-question", "data-predict-question": "" });
+  const question = h("span", { class: "predict-question", "data-predict-question": "" });
   const input = h("input", { type: "text", inputmode: "decimal", size: 8, "aria-label": "A guess from the class", "data-guess-input": "" });
   const add = h("button", { type: "button", "data-guess-add": "", onclick: () => addGuess() }, "Add guess");
   const problem = h("span", { class: "predict-problem", role: "alert", "data-guess-problem": "" });
   const list = h("ol", { class: "guesses", "data-guesses": "" });
   const reveal = h("button", { type: "button", class: "reveal", "data-reveal": "", onclick: () => { revealed.add(key()); paint(); } }, "Reveal");
   const answer = h("p", { class: "predict-answer", "data-revealed-value": "", hidden: true });
-  const panel = h("div", { class: "predict", "data-predict-panel": "", hidden: true },
-    question, h("div", { class: "predict-row" }, input, add, problem), list, h("div", { class: "predict-row" }, reveal), answer);
+  const entry = h("div", { class: "predict-row" }, question, input, add, reveal, problem);
+  const panel = h("div", { class: "predict", "data-predict-panel": "", hidden: true }, entry, answer, list);
   root.append(panel);
   input.addEventListener("keydown", (e) => { if (e.key === "Enter") addGuess(); });
 
@@ -47,14 +47,18 @@ export function mountPredict(root, store) {
     const shown = on && revealed.has(key());
     panel.hidden = !on;
     document.documentElement.toggleAttribute("data-predicting", on && !shown);
-    document.documentElement.toggleAttribute("data-predict-loss", on && !shown && st.target === "L");
+    // The header's loss would give the loss step away: hidden until that step is revealed.
+    const lossStep = store.steps.findIndex((x) => x.target === "L");
+    const lossKnown = store.state.step > lossStep || (store.state.step === lossStep && shown);
+    document.documentElement.toggleAttribute("data-predict-loss", on && lossStep >= 0 && !lossKnown);
     if (!on) return;
     const value = valueOf(st);
-    question.textContent = `What is ${plainText(st.lhs)}? The class's guesses:`;
+    question.textContent = `What is ${plainText(st.lhs)}? Guesses:`;
     list.replaceChildren(...(guesses.get(key()) ?? []).map((g) => h("li", { "data-guess": String(g) },
       h("span", { text: fmt(g) }),
       shown && typeof value === "number" ? h("span", { class: "off", text: ` (off by ${fmt(Math.abs(g - value))})` }) : null)));
     reveal.disabled = shown;
+    entry.hidden = shown;
     answer.hidden = !shown;
     answer.dataset.value = shown ? String(value) : "";
     answer.textContent = shown ? `${plainText(st.lhs)} = ${fmt(value)}` : "";
