@@ -49,11 +49,17 @@ export async function exportDerivation(store, kind) {
 /** Put the handout of the current state in the page (shown only in print); true if there was one to make. */
 export function refreshHandout(store) {
   document.querySelector("[data-handout]")?.remove();
+  // The picture at the loss step: every forward value and L are known there.
+  const { step } = store.state;
+  const lossStep = store.steps.findIndex((st) => st.target === "L");
   let svgText = null;
   try {
+    if (lossStep >= 0) store.goTo(lossStep);
     svgText = diagram() ? diagramSvg().text : null;
   } catch {
     svgText = null; // the handout's steps are worth printing without the picture
+  } finally {
+    store.goTo(step);
   }
   const handout = buildHandout(store, svgText);
   if (handout) document.body.append(handout);

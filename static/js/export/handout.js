@@ -4,11 +4,15 @@
 // (static/css/print.css); rebuilt before each print.
 
 import { fmt } from "../format.js";
-import { explanationLines, tokensToNodes } from "../mathtokens.js";
+import { explanationLines, splitTerms, tokensToNodes } from "../mathtokens.js";
 import { h, mathRow } from "../views/dom.js";
 import { handoutSteps, stepHeading } from "./derivation.js";
 
 const NO_REFS = () => null;
+
+// A long sum wraps between its terms (each term its own <math>), as in the explanation.
+const terms = (line, ctx) => h("span", { class: "handout-terms" },
+  ...splitTerms(line.tokens).map((term, k) => mathRow(tokensToNodes(term, line.numeric, k > 0, ctx))));
 
 /** The handout for the store's current answer (a <section>), or null when there is no answer yet. */
 export function buildHandout(store, diagramSvg) {
@@ -26,7 +30,7 @@ export function buildHandout(store, diagramSvg) {
     const rows = explanationLines(st, value).map((line, i) => h("div", { class: "handout-row" },
       i === 0 ? mathRow(tokensToNodes(st.lhs, false, false, ctx)) : h("span"),
       h("span", { class: "handout-rel", text: line.rel }),
-      line.result ? h("strong", { text: fmt(value(st.contribution ?? st.value)) }) : mathRow(tokensToNodes(line.tokens, line.numeric, false, ctx))));
+      line.result ? h("strong", { text: fmt(value(st.contribution ?? st.value)) }) : terms(line, ctx)));
     return h("li", { "data-handout-step": k }, h("h3", { text: stepHeading(st, k, steps.length) }), ...rows);
   });
   const note = chosen.length < steps.length
