@@ -108,3 +108,21 @@ def test_predict_then_reveal_hides_the_next_value_then_shows_it_beside_the_guess
     page.keyboard.press("ArrowRight")
     expect(value_line).to_be_visible()
     expect(value_line).to_have_text(re.compile(r"\d"))
+
+
+def test_escape_closes_the_classroom_dialog_and_keeps_presentation_mode(page):
+    open_page(page, "?present")
+    dialog = open_classroom(page)
+    dialog.locator("[data-hide-control=apply]").focus()
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(page.locator("html[data-presenting]")).to_have_count(1)
+    # Space on the File menu's summary opens the menu (it does not step the player).
+    summary = page.locator("[data-control=file] summary")
+    if page.locator("[data-control=file][open]").count():
+        summary.click()  # the menu the dialog was opened from: closed first
+    expect(page.locator("[data-control=file][open]")).to_have_count(0)
+    summary.focus()
+    page.keyboard.press(" ")
+    expect(page.locator("[data-control=file][open]")).to_have_count(1)
+    expect(page.locator("[data-step-counter]")).to_have_text("1 / 33")

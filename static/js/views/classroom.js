@@ -46,6 +46,8 @@ export function mountClassroom(store) {
     h("label", { class: "check" }, predict, h("span", { text: "Predict then reveal: hide each step's value until the class has guessed" })),
     h("div", { class: "menu-row" }, close));
   dialog.addEventListener("close", () => store.set({ classroomOpen: false }, "classroom-dialog"));
+  // Escape closes the dialog only (not presentation mode too); the page's keys wait outside it.
+  dialog.addEventListener("keydown", (e) => e.stopPropagation());
   document.body.append(dialog);
 
   store.addEventListener("change", (e) => {

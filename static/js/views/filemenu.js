@@ -79,6 +79,8 @@ export function mountFileMenu(root, store, keeper) {
   // A click elsewhere closes the menu; Escape too (and gives focus back to it).
   document.addEventListener("click", (e) => { if (menu.open && !menu.contains(e.target)) menu.open = false; });
   menu.addEventListener("keydown", (e) => {
+    // Space opens the menu on its summary (the page's Space steps the player elsewhere).
+    if (e.key === " " && e.target.localName === "summary") e.stopPropagation();
     if (e.key === "Escape" && menu.open) {
       menu.open = false;
       menu.querySelector("summary").focus();
