@@ -202,3 +202,43 @@ def test_a_damaged_link_says_so_and_shows_the_preset(page):
     page.goto(page.base_url + "/#v1.AAAA-damaged")
     expect(page.locator("[data-notice]")).to_contain_text("could not be read")
     expect(page.locator("[data-testid=loss]")).to_contain_text("0.1276")
+
+
+def test_an_optimizer_state_too_big_for_the_link_is_kept_in_local_storage(page, browser, server, tmp_path):
+    """8 → 64 → 32 → 16 → 1 with Adam: after Apply, the moments go to localStorage under a key the link names."""
+    layers = [{"units": u, "activation": "relu"} for u in (64, 32, 16)] + [{"units": 1, "activation": "identity"}]
+    request = {"network": {"inputs": 8, "layers": layers, "loss": "mse", "seed": 3},
+               "x": [[0.1 * k for k in range(8)]], "y": [[1.0]], "optimizer": {"name": "adam", "lr": 0.01}}
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps({"version": 1, "request": request, "view": {}}))
+    open_page(page)
+    page.locator("[data-file-input]").set_input_files(str(path))
+    expect(page.locator("[data-notice]")).to_contain_text("Loaded")
+    idle(page)
+    page.locator("[data-apply]").click()
+    idle(page)
+    after_apply = shown(page)
+    keys = page.evaluate("() => Object.keys(localStorage).filter((k) => k.startsWith('backprop-lab-optimizer:'))")
+    assert len(keys) == 1
+    link = page.url
+    # Another tab of the same browser has the moments: the same numbers, and Apply gives the same next step.
+    other = page.context.new_page()
+    other.goto(link)
+    expect(other.locator("[data-testid=loss]")).to_have_attribute("data-value", after_apply["loss"])
+    idle(other)
+    assert shown(other) == after_apply
+    page.locator("[data-apply]").click()
+    other.locator("[data-apply]").click()
+    idle(page)
+    idle(other)
+    assert shown(other) == shown(page)
+    other.close()
+    # Another computer does not: the page says the optimizer starts afresh.
+    context, elsewhere, errors = new_page(browser, server)
+    try:
+        elsewhere.goto(link)
+        expect(elsewhere.locator("[data-notice]")).to_contain_text("optimizer starts afresh")
+        expect(elsewhere.locator("[data-testid=loss]")).to_have_attribute("data-value", after_apply["loss"])
+        assert not errors, errors
+    finally:
+        context.close()
