@@ -8,10 +8,10 @@ from playwright.sync_api import expect
 EXPLAIN = "[data-testid=explain]"
 
 
-def idle(page):
+def idle(page, timeout=None):
     """Wait until the latest request has its answer and the link is written."""
-    expect(page.locator("[data-region=status][data-pending]")).to_have_count(0)
-    expect(page.locator("html[data-link-pending]")).to_have_count(0)
+    expect(page.locator("[data-region=status][data-pending]")).to_have_count(0, timeout=timeout)
+    expect(page.locator("html[data-link-pending]")).to_have_count(0, timeout=timeout)
 
 
 def open_page(page, query="", loss="0.1276"):
