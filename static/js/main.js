@@ -17,6 +17,11 @@ import { mountTensors } from "./views/tensors.js";
 import { mountToolbar } from "./views/toolbar.js";
 import { mountTrain } from "./views/train.js";
 import { mountValues } from "./views/values.js";
+import { Keeper, readLink } from "./state/keeper.js";
+import { mountClassroom } from "./views/classroom.js";
+import { mountFileMenu } from "./views/filemenu.js";
+import { mountNotice } from "./views/notice.js";
+import { mountPredict } from "./views/predict.js";
 
 const $ = (sel) => document.querySelector(sel);
 const store = new Store();
@@ -28,7 +33,13 @@ Object.assign(store.state, {
   panelOpen: params.has("panel") || innerWidth >= 1600,
   explainOpen: !params.has("no-explain"),
   viewTab: params.get("view") || "diagram",
+  hiddenControls: [], // classroom mode: controls the teacher hid
+  predict: false, // classroom mode: predict then reveal
 });
+// A link's saved state (#v1.…) wins over the defaults: network, values, step and view.
+const link = await readLink();
+Object.assign(store.state, link?.patch ?? {});
+const keeper = new Keeper(store);
 
 mountToolbar($("[data-region=toolbar]"), store);
 mountTabs($("[data-region=view-tabs]"), store);
@@ -45,6 +56,10 @@ mountModules($("[data-view=modules]"), store);
 mountGraph($("[data-view=graph]"), store);
 mountCode($("[data-view=code]"), store);
 mountTrain($("[data-view=train]"), store);
+mountNotice($("[data-banner-slot]"), store);
+mountFileMenu($("[data-region=toolbar]"), store, keeper);
+mountClassroom(store);
+mountPredict($("[data-testid=explain]"), store);
 
 // Keys that would fight a focused control's own keys are left to it.
 const TYPING = "input, select, textarea, [contenteditable]";
@@ -71,5 +86,7 @@ document.addEventListener("keydown", (e) => {
 });
 
 store.emit("theme");
-store.init(params.get("preset") || "lecture");
+store.emit("classroom");
+if (link?.notice) store.set({ notice: link.notice }, "notice");
+store.init(params.get("preset") || "lecture", link?.start);
 window.backpropLab = store; // for the console and the screenshot script

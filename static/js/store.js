@@ -67,7 +67,8 @@ export class Store extends EventTarget {
     return this.state.explanation?.steps ?? [];
   }
 
-  async init(presetId = "lecture") {
+  /** Load the registry, then a preset, or `start` — loadRequest's arguments (a link's saved state). */
+  async init(presetId = "lecture", start = null) {
     try {
       const reg = indexRegistry(await api.registry());
       this.set({ reg, presets: await api.listPresets() }, "presets");
@@ -75,7 +76,8 @@ export class Store extends EventTarget {
       this.set({ error: { message: err.message } }, "error");
       return;
     }
-    await this.loadPreset(presetId);
+    if (start) this.loadRequest(...start);
+    else await this.loadPreset(presetId);
   }
 
   async loadPreset(id) {

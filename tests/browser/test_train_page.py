@@ -67,17 +67,17 @@ def test_noise_free_xor_trains_to_full_accuracy_and_the_boundary_is_drawn(page):
 def test_pause_ends_the_stream_and_play_continues_the_same_curve(page, server):
     open_train(page)
     widen_xor(page)
-    settings(page, steps="600")
+    settings(page, steps="5000")  # long enough to be paused on a fast machine
     page.click("[data-train-control=play]")
-    expect(page.locator(STATUS)).to_contain_text(re.compile(r"Training… step [1-9]\d+ of 600"))
+    expect(page.locator(STATUS)).to_contain_text(re.compile(r"Training… step [1-9]\d+ of 5000"))
     page.click("[data-train-control=pause]")
     expect(page.locator(STATUS)).to_contain_text("Paused at step")
     paused_at = run_state(page, "run.state.history.steps.length")
-    assert 0 < paused_at < 600
+    assert 0 < paused_at < 5000
     page.click("[data-train-control=play]")
-    expect(page.locator(STATUS)).to_contain_text("Finished 600 steps")
+    expect(page.locator(STATUS)).to_contain_text("Finished 5000 steps")
     losses = run_state(page, "run.state.history.steps.map((l) => l.loss)")
-    body = run_state(page, "run._body(run.state.history.snapshots[0], 600, {grid: 0, watch: [], snapshot_every: 600})")
+    body = run_state(page, "run._body(run.state.history.snapshots[0], 5000, {grid: 0, watch: [], snapshot_every: 5000})")
     whole = [line["loss"] for line in train_stream(server, body) if "loss" in line]
     assert losses == whole, "the paused and resumed run is the uninterrupted run, bit for bit"
 
