@@ -17,6 +17,7 @@ from .engine.explain.forward import MAX_LOSS_TERMS, loss_pairs
 from .engine.ops import hyper_of
 from .engine.session import run
 from .engine.stepio import Shape, StepInput, StepResult
+from . import jsonpieces
 from .jsonsafe import finite_or_text
 from .prescan import prescan
 from .registry import LOSSES
@@ -153,8 +154,8 @@ def answer(req: StepRequest, result: StepResult, key: str) -> dict:
 
 
 def encode(content: dict) -> bytes:
-    """The answer's JSON, written once (numpy arrays directly)."""
-    return orjson.dumps(content, option=orjson.OPT_SERIALIZE_NUMPY)
+    """The answer's JSON, written once (numpy arrays directly), in short pieces (see jsonpieces)."""
+    return jsonpieces.dumps(content, option=orjson.OPT_SERIALIZE_NUMPY)
 
 
 def answer_bytes(req: StepRequest, settings: Settings, check=None) -> bytes:

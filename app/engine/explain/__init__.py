@@ -11,7 +11,7 @@ import gzip
 import hashlib
 from functools import lru_cache
 
-import orjson
+from ... import jsonpieces
 
 from .backward import backward_steps
 from .context import Context, Layer, Structure
@@ -44,7 +44,7 @@ def explain(st: Structure) -> dict:
 @lru_cache(maxsize=64)
 def explain_json(st: Structure) -> bytes:
     """The explanation as JSON bytes, written once per structure."""
-    return orjson.dumps(explain(st))
+    return jsonpieces.dumps(explain(st))
 
 
 @lru_cache(maxsize=64)
