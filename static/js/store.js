@@ -32,6 +32,7 @@ export class Store extends EventTarget {
       view: "auto", // auto | weights | grads | both
       highlight: null, // diagram id hovered in the explanation
       editing: null, // diagram id being typed into
+      lossHistory: [], // the loss after each "Apply update" in a row (reset by any other edit): a growing loss is warned of
     };
     this._dirty = false; // the request changed since the last one was sent
     this._inflight = false;
@@ -91,7 +92,8 @@ export class Store extends EventTarget {
   loadRequest(request, { optimizerState = null, traceSample = 0, step = 0, presetId = null } = {}) {
     this._newStructure();
     const sample = Math.max(0, Math.min(traceSample, request.x.length - 1));
-    this.set({ presetId, request, optimizerState, traceSample: sample, step, response: null, sent: null, error: null }, "request");
+    this._applied = false;
+    this.set({ presetId, request, optimizerState, traceSample: sample, step, response: null, sent: null, error: null, lossHistory: [] }, "request");
     this.recompute();
   }
 
@@ -133,7 +135,9 @@ export class Store extends EventTarget {
         this._inflight = false;
         this._answers += 1;
         const step = clampStep(this.state.step, explanation.steps);
-        this.set({ response, sent: body, explanation, step, pending: this._dirty, error: this._dirty ? this.state.error : null }, "response");
+        const lossHistory = this._applied ? [...this.state.lossHistory, response.loss].slice(-20) : this.state.lossHistory;
+        this._applied = false;
+        this.set({ response, sent: body, explanation, step, lossHistory, pending: this._dirty, error: this._dirty ? this.state.error : null }, "response");
       } catch (err) {
         if (epoch !== this._epoch || err.name === "AbortError") return;
         this._inflight = false;
@@ -149,7 +153,8 @@ export class Store extends EventTarget {
   // value (repainting first would hold the request back by a whole repaint).
   _edit(request, { structural = false, resetOptimizer = false } = {}) {
     if (structural) this._newStructure();
-    const patch = { request };
+    this._applied = false;
+    const patch = { request, lossHistory: [] };
     if (resetOptimizer) patch.optimizerState = null;
     if (request.x.length <= this.state.traceSample) patch.traceSample = request.x.length - 1;
     Object.assign(this.state, patch);
@@ -219,7 +224,9 @@ export class Store extends EventTarget {
     const { response, request } = this.state;
     this._newStructure();
     const next = { ...request, network: response.network_after };
-    this.set({ request: next, optimizerState: response.optimizer_state, step: 0 }, "request");
+    const lossHistory = this.state.lossHistory.length ? this.state.lossHistory : [response.loss];
+    this._applied = true;
+    this.set({ request: next, optimizerState: response.optimizer_state, step: 0, lossHistory }, "request");
     this.recompute();
   }
 

@@ -125,41 +125,7 @@ def test_the_backward_phase_sets_data_grad_on_every_edge_equal_to_the_api(page, 
     expect(page.locator(EXPLAIN)).to_contain_text("Step 1 of 33")
 
 
-def test_keyboard_stepping_works(page):
-    open_lecture(page)
-    explain = page.locator(EXPLAIN)
-    page.keyboard.press("ArrowRight")
-    expect(explain).to_contain_text("Step 2 of 33")
-    page.keyboard.press("Space")
-    expect(explain).to_contain_text("Step 3 of 33")
-    page.keyboard.press("ArrowLeft")
-    expect(explain).to_contain_text("Step 2 of 33")
-    page.keyboard.press("End")
-    expect(explain).to_contain_text("Step 33 of 33")
-    page.keyboard.press("Home")
-    expect(explain).to_contain_text("Step 1 of 33")
-    page.keyboard.press("PageDown")  # a presentation clicker
-    expect(explain).to_contain_text("Step 2 of 33")
-    page.keyboard.press("PageUp")
-    expect(explain).to_contain_text("Step 1 of 33")
-    page.get_by_role("button", name=re.compile("Play")).click()  # plays on by itself
-    expect(explain).to_contain_text("Step 2 of 33")
-    page.keyboard.press("p")  # and pauses
-    expect(page.get_by_role("button", name=re.compile("Play"))).to_have_attribute("aria-pressed", "false")
-    page.keyboard.press("2")
-    expect(explain).to_contain_text("Step 6 of 33 · Loss")
-    page.keyboard.press("3")
-    expect(explain).to_contain_text("Step 7 of 33 · Backward")
-    # Tab reaches the diagram; Enter on a weight opens its editor, Escape closes it.
-    page.locator('[data-edge="L1W0_0"]').focus()
-    page.keyboard.press("Enter")
-    expect(page.locator('[data-editor="L1W0_0"]')).to_be_focused()
-    page.keyboard.press("Escape")
-    expect(page.locator("[data-editor]")).to_have_count(0)
-    expect(page.locator('[data-edge="L1W0_0"]')).to_be_focused()
-    page.keyboard.press("ArrowUp")  # nudges the focused weight by 0.1
-    expect(page.locator('[data-edge="L1W0_0"]')).to_have_attribute("data-weight", "0.2")
-    expect(page.locator("[data-testid=loss]")).not_to_contain_text("0.1276")
+# The keyboard: tests/browser/test_keyboard.py
 
 
 def test_hovering_a_formula_token_highlights_it_in_the_diagram(page):

@@ -95,7 +95,7 @@ export function paint(b, store) {
       "data-weight": exact(w),
       "data-grad": gradKnown ? exact(g) : null,
       "data-new": updated ? exact(w2) : null,
-      "aria-label": `Weight ${p.symbol} = ${fmt(w)}${gradKnown ? `, gradient ∂L/∂${p.symbol} = ${fmt(g)}` : ""}${updated ? `, updated to ${fmt(w2)}` : ""}. Enter to edit, arrows up and down to nudge.`,
+      "aria-label": `Weight ${p.symbol} = ${fmt(w)}${gradKnown ? `, gradient ∂L/∂${p.symbol} = ${fmt(g)}` : ""}${updated ? `, updated to ${fmt(w2)}` : ""}. Enter to edit, + or − to nudge.`,
     });
     setStyle(p.w, colorFor(w, wMax), widthFor(w, wMax));
     setStyle(p.gr, gradKnown ? colorFor(g, gMax) : "", gradKnown ? widthFor(g, gMax, 2, 8) : "");
