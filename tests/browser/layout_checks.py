@@ -41,11 +41,19 @@ for (let n = walker.nextNode(); n; n = walker.nextNode()) {
   const el = n.parentElement;
   if (!el || el.closest('title, option, script, style, noscript, .skip, desc')) continue;
   if (!visible(el)) continue;
-  const range = document.createRange();
-  range.selectNodeContents(n);
-  const r = range.getBoundingClientRect();
-  if (r.width < 1 || r.height < 1) continue;
-  boxes.push({ kind: 'text', el, r, v: seen(el, r), size: parseFloat(getComputedStyle(el).fontSize) });
+  // SVG text: its own box (a squeezed value's range box is the unsqueezed width).
+  // HTML text: one box per line it takes (a wrapped run's bounding box would cover lines it shares).
+  let rects;
+  if (el instanceof SVGElement) rects = [el.getBoundingClientRect()];
+  else {
+    const range = document.createRange();
+    range.selectNodeContents(n);
+    rects = [...range.getClientRects()];
+  }
+  for (const r of rects) {
+    if (r.width < 1 || r.height < 1) continue;
+    boxes.push({ kind: 'text', el, r, v: seen(el, r), size: parseFloat(getComputedStyle(el).fontSize) });
+  }
 }
 for (const el of document.querySelectorAll('button, select, input, textarea, [role=button], [role=tab], [role=slider]')) {
   if (el.closest('svg')) continue; // diagram elements are checked through their text

@@ -2,7 +2,7 @@
 // the loss node. Built once per shape and size (elements keyed by their data-* id), then
 // repainted in place, so live edits never flicker and keyboard focus stays put.
 
-import { layoutNetwork } from "../layout.js";
+import { focusLayer, layoutNetwork } from "../layout.js";
 import { sizes } from "../netedit.js";
 import { makeSymbols } from "../symbols.js";
 import { mountDiagramKeys } from "./diagram-keys.js";
@@ -25,10 +25,14 @@ export function mountNetwork(root, store) {
     // The diagram's font size as the CSS resolves it (it scales with the screen: a clamp()).
     const font = parseFloat(getComputedStyle(el).fontSize) || 18;
     const shape = sizes(request);
-    const key = JSON.stringify([shape, Math.round(rect.width), Math.round(rect.height), font, reg.classes(request.network.loss),
+    // A crowded layer the current step is about gets the room (focus and context).
+    const cur = store.state.response ? store.steps[store.state.step] : null;
+    let focus = cur ? focusLayer(cur.refs, reg.addresses.parse) : null;
+    if (focus && shape[focus] * shape[focus - 1] <= 12) focus = null;
+    const key = JSON.stringify([shape, focus, Math.round(rect.width), Math.round(rect.height), font, reg.classes(request.network.loss),
       request.network.layers.map((l) => l.activation), explanation?.key ?? null]);
     if (!built || built.key !== key) {
-      built = build(el, store, rect, font, key);
+      built = build(el, store, rect, font, key, focus);
       keys.rebuilt(el);
     }
     paint(built, store);
@@ -58,14 +62,14 @@ function elementIds(A, classLoss) {
   };
 }
 
-function build(el, store, rect, font, key) {
+function build(el, store, rect, font, key, focus) {
   const { request, reg, explanation } = store.state;
   const A = reg.addresses;
   const shape = sizes(request);
   const nLayers = shape.length - 1;
   const classLoss = reg.classes(request.network.loss);
   const ids = elementIds(A, classLoss);
-  const lay = layoutNetwork(shape, { width: rect.width, height: rect.height, font, outputsAsClass: classLoss, ids });
+  const lay = layoutNetwork(shape, { width: rect.width, height: rect.height, font, outputsAsClass: classLoss, ids, focus });
   const sym = makeSymbols(explanation?.symbols);
   const actOf = (l) => reg.activations.get(request.network.layers[l - 1].activation);
   el.replaceChildren();
@@ -169,22 +173,24 @@ function build(el, store, rect, font, key) {
   return { key, lay, parts, refs, loss: { g: lg, text: lossText, title: lossTitle }, nLayers, classLoss, el, A };
 }
 
-// What the colours and dashes mean, along the bottom edge.
+// What the colours and dashes mean, along the bottom edge: the longest wording that fits.
 function legend(el, lay, font) {
   const g = svg("g", { class: "legend", "aria-hidden": "true" }, el);
   const y = lay.height - font * 0.8;
+  const wordings = [["positive", "negative", "gradient", "this step"], ["pos.", "neg.", "grad.", "now"]];
+  const widthOf = (labels) => labels.reduce((w, l) => w + font * 2.9 + l.length * font * 0.6, 0);
+  const labels = wordings.find((ls) => widthOf(ls) <= lay.width - 8) ?? wordings.at(-1);
   let x = 4;
   const item = (cls, label) => {
     svg("line", { class: cls, x1: x, y1: y, x2: x + font * 1.8, y2: y }, g);
     const t = svg("text", { x: x + font * 2.2, y, dy: "0.35em" }, g);
     t.textContent = label;
-    x += font * 2.2 + label.length * font * 0.56 + font * 0.7;
+    x += font * 2.2 + label.length * font * 0.6 + font * 0.7;
   };
-  item("lg-pos", "positive");
-  item("lg-neg", "negative");
-  item("lg-grad", "gradient");
-  const c = svg("circle", { class: "lg-current", cx: x + font * 0.5, cy: y, r: font * 0.45 }, g);
-  c.setAttribute("r", font * 0.45);
+  item("lg-pos", labels[0]);
+  item("lg-neg", labels[1]);
+  item("lg-grad", labels[2]);
+  svg("circle", { class: "lg-current", cx: x + font * 0.5, cy: y, r: font * 0.45 }, g);
   const t = svg("text", { x: x + font * 1.3, y, dy: "0.35em" }, g);
-  t.textContent = "this step";
+  t.textContent = labels[3];
 }
