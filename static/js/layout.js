@@ -140,9 +140,9 @@ export function placeLabels(items, obstacles = [], bounds = null) {
       return { x: it.x1 + t * (it.x2 - it.x1), y: it.y1 + t * (it.y2 - it.y1), w: it.w, h: it.h };
     });
     if (it.force && !it.spots) {
-      const base = boxes.slice(0, 5);
+      const base = boxes.slice();
       for (let k = 1; k <= 10; k++) for (const b of base) boxes.push({ ...b, y: b.y - k * it.h * 0.55 }, { ...b, y: b.y + k * it.h * 0.55 });
-      for (let k = 1; k <= 4; k++) for (const b of base) boxes.push({ ...b, x: b.x - k * it.w * 0.5 }, { ...b, x: b.x + k * it.w * 0.5 });
+      for (let k = 1; k <= 2; k++) for (const b of base) boxes.push({ ...b, x: b.x - k * it.w * 0.4 }, { ...b, x: b.x + k * it.w * 0.4 });
     }
     const within = (b) => !bounds || (b.x - b.w / 2 >= bounds.left && b.x + b.w / 2 <= bounds.right && b.y - b.h / 2 >= bounds.top && b.y + b.h / 2 <= bounds.bottom);
     const free = (box) => within(box) && !placed.some((b) => overlap(b, box)) && !obstacles.some((c) => (c.r ? hitsCircle(box, c) : overlap(box, c)));

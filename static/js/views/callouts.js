@@ -61,13 +61,17 @@ export function missingNumbers(b, addresses, got, element) {
     const found = find(b, id);
     if (!found) continue;
     const text = fmt(v);
-    if (shownText(found.kind, found.part).includes(text)) continue;
+    if (shownText(found.kind, found.part).split(/[\s=→∂β]+/).includes(text)) continue; // whole numbers only: "0.0" is not in "−0.0395"
     // A hidden bias is written in its neuron's callout: one pill per neuron.
     const key = found.host ?? id;
-    if (!byElement.has(key)) byElement.set(key, { id: key, lines: [], ...found.at });
+    if (!byElement.has(key)) byElement.set(key, { id: key, lines: [], short: [], ...found.at });
     const entry = byElement.get(key);
     const line = `${labelOf(q, found.part)} = ${text}`;
-    if (!entry.lines.includes(line)) entry.lines.push(line);
+    if (!entry.lines.includes(line)) {
+      entry.lines.push(line);
+      // A weight's pill writes its gradient as the backward pass does: "∂ 0.0186".
+      entry.short.push(q.startsWith("dL") ? `∂ ${text}` : q.endsWith("'") ? `→ ${text}` : text);
+    }
   }
   return [...byElement.values()];
 }

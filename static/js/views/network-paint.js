@@ -152,7 +152,7 @@ export function paint(b, store) {
       callouts.push(m);
       continue;
     }
-    pill(edge, [...(edge.lines0 ?? []), ...m.lines], b.lay.font, "callout");
+    pill(edge, [...(edge.lines0 ?? []), ...m.short], b.lay.font, "callout");
     edge.sig = null; // repaint it next time: its pill holds this step's extra lines
     if (!edge.labelled) labelled.push({ p: edge, id: m.id, first: true });
     else edge.labelled.first = true;
