@@ -141,24 +141,6 @@ export function paint(b, store) {
     setText(p.title, `${p.symbol} = ${fmt(v)}${gradKnown ? `   ∂L/∂${p.symbol} = ${fmt(g)}` : ""}`);
   }
 
-  // Focus and context: the step's numbers that their elements do not show get a callout (an
-  // edge: more lines in its pill), so every number of the explanation is on the drawing.
-  const stepNumbers = cur ? numbersOfStep(cur, (a) => store.value(a)) : [];
-  const missing = missingNumbers(b, stepNumbers, (a) => store.value(a), element);
-  const callouts = [];
-  for (const m of missing) {
-    const edge = b.parts.edges.get(m.id);
-    if (!edge) {
-      callouts.push(m);
-      continue;
-    }
-    pill(edge, [...(edge.lines0 ?? []), ...m.short], b.lay.font, "callout");
-    edge.sig = null; // repaint it next time: its pill holds this step's extra lines
-    if (!edge.labelled) labelled.push({ p: edge, id: m.id, first: true });
-    else edge.labelled.first = true;
-    if (!labelled.includes(edge.labelled) && edge.labelled) labelled.push(edge.labelled);
-  }
-  placePills(b, labelled, drawCallouts(b, callouts));
   const classLoss = b.classLoss;
   for (const [id, p] of b.parts.targets) {
     const k = p.t.unit;
@@ -179,6 +161,25 @@ export function paint(b, store) {
   setAttrs(b.loss.g, { "data-value": response ? exact(response.loss) : null, "aria-label": lossKnown ? `Loss L = ${fmt(L)}` : "Loss L, not computed yet" });
   mark(b.loss.g, A.element("L"));
   setText(b.loss.title, response ? `L = ${fmt(L)}` : "L");
+  // Focus and context (once the targets and the loss have their text): the step's numbers
+  // that their elements do not show get a callout (an edge: more lines in its pill), so every
+  // number of the explanation is on the drawing.
+  const stepNumbers = cur ? numbersOfStep(cur, (a) => store.value(a)) : [];
+  const missing = missingNumbers(b, stepNumbers, (a) => store.value(a), element);
+  const callouts = [];
+  for (const m of missing) {
+    const edge = b.parts.edges.get(m.id);
+    if (!edge) {
+      callouts.push(m);
+      continue;
+    }
+    pill(edge, [...(edge.lines0 ?? []), ...m.short], b.lay.font, "callout");
+    edge.sig = null; // repaint it next time: its pill holds this step's extra lines
+    if (!edge.labelled) labelled.push({ p: edge, id: m.id, first: true });
+    else edge.labelled.first = true;
+    if (!labelled.includes(edge.labelled) && edge.labelled) labelled.push(edge.labelled);
+  }
+  placePills(b, labelled, drawCallouts(b, callouts));
   paintHighlight(b, state);
   paintErrors(b, state);
 }
