@@ -95,9 +95,11 @@ def test_editing_the_first_output_weight_recomputes_through_the_api(page, api):
     expect(page.locator("[data-testid=loss]")).to_contain_text(f"{expected['loss']:.4f}"[:5])
     expect(page.locator(EXPLAIN)).to_contain_text("Step 2 of 33")
     page.keyboard.press("5")  # not a shortcut: nothing happens
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowRight")
+    # Enter handed the keyboard back to the weight, inside the diagram, where the arrows move
+    # between elements: the clicker's key steps the player from anywhere.
+    page.keyboard.press("PageDown")
+    page.keyboard.press("PageDown")
+    page.keyboard.press("PageDown")
     expect(page.locator(f"{EXPLAIN} [data-line=numbers]")).to_contain_text("0.5·0.4675")
     expect(page.locator('[data-node="L2N0"] .value')).to_have_text(f"{yhat:.4f}".rstrip("0"))
 
@@ -115,11 +117,11 @@ def test_the_backward_phase_sets_data_grad_on_every_edge_equal_to_the_api(page, 
             for col, g in enumerate(grads):
                 edge = page.locator(f'[data-edge="L{i}W{row}_{col}"]')
                 assert abs(float(edge.get_attribute("data-grad")) - g) <= 1e-12 * max(1, abs(g))
-    # The update phase shows old → new on the weight the step updates.
-    expect(page.locator('[data-edge-label="L1W0_0"]')).to_have_text(re.compile(r"^0\.1\s*→ 0\.1107$"))
+    # The update phase shows old → new on the weight the step updates, and the gradient its formula uses.
+    expect(page.locator('[data-edge-label="L1W0_0"]')).to_have_text(re.compile(r"^0\.1\s*→ 0\.1107\s*∂ −0\.0213$"))
     expect(page.locator('[data-edge="L1W0_0"]')).to_have_attribute("data-new", repr(expected["network_after"]["layers"][0]["weights"][0][0]))
     page.keyboard.press("End")
-    expect(page.locator('[data-edge-label="L2W0_0"]')).to_have_text(re.compile(r"^0\.6\s*→ 0\.767$"))
+    expect(page.locator('[data-edge-label="L2W0_0"]')).to_have_text(re.compile(r"^0\.6\s*→ 0\.767(\s*∂ −0\.334)?$"))
     page.get_by_role("button", name=re.compile("Apply")).click()
     expect(page.locator('[data-edge="L2W0_0"]')).to_have_attribute("data-weight", re.compile(r"^0\.767"))
     expect(page.locator(EXPLAIN)).to_contain_text("Step 1 of 33")
