@@ -73,3 +73,65 @@ def section_page(ctx: Context) -> list[Figure]:
                                   f"< {GOAL_MS:g} ms", p90 < GOAL_MS))
         browser.close()
     return figures
+
+
+DRAG_GOAL = 30.0  # answers shown per second while the hand moves
+
+# Count the answers the store shows (reason "response") and when; reset per drag.
+COUNT_ANSWERS = """() => {
+  const s = window.backpropLab;
+  window.__answers = [];
+  if (!window.__counting) {
+    window.__counting = true;
+    s.addEventListener("change", (e) => {
+      if (e.detail.reason === "response") window.__answers.push([performance.now(), s.state.response.output[0][0]]);
+    });
+  }
+  return performance.now();
+}"""
+
+
+def drag_answers(page, ref: str, seconds: float) -> tuple[int, float, int, float]:
+    """A real mouse drag on a weight for `seconds`: (answers shown, their rate per second, distinct ŷ,
+    mouse moves per second the driver managed: the drag cannot show more answers than moves)."""
+    import time
+
+    box = page.locator(f'[data-edge-label="{ref}"]').bounding_box() or page.locator(f'[data-edge="{ref}"]').bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    t0 = page.evaluate(COUNT_ANSWERS)
+    start = time.perf_counter()
+    k = 0
+    while time.perf_counter() - start < seconds:
+        k += 1
+        page.mouse.move(x + 5 + 40 * abs(((k % 80) - 40) / 40), y)  # back and forth, as a hand does
+    t1 = page.evaluate("() => performance.now()")
+    answers = page.evaluate("() => window.__answers.slice()")
+    page.mouse.up()
+    during = [a for a in answers if a[0] <= t1]
+    span = (t1 - t0) / 1e3
+    return len(during), len(during) / span, len({round(a[1], 12) for a in during}), k / span
+
+
+def section_drag(ctx: Context) -> list[Figure]:
+    """Dragging the lecture's w₀ᵒᵘᵗ in Chromium: answers (ŷ, L, every gradient) shown per second."""
+    sys.path.insert(0, str(ROOT / "tests" / "browser"))
+    from playwright.sync_api import sync_playwright
+    from server import CHROMIUM, CHROMIUM_ARGS
+
+    seconds = 3.0 if ctx.quick else 6.0
+    with running("page", app_argv) as server, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        page.goto(f"http://{HOST}:{server.port}/?preset=lecture")
+        page.locator("[data-testid=explain] [data-line=value]").wait_for()
+        print("7. Live drag: a real mouse drag on w₀ᵒᵘᵗ, answers shown per second (Chromium, lecture)")
+        drag_answers(page, "L2W0_0", 1.0)  # warm-up
+        page.locator("[data-region=status]:not([data-pending])").wait_for()
+        n, rate, distinct, moves = drag_answers(page, "L2W0_0", seconds)
+        ctx.results.setdefault("drag", {})["lecture"] = {"answers": n, "per_s": rate, "distinct_yhat": distinct, "moves_per_s": moves}
+        print(f"   lecture    {n} answers in {seconds:g} s = {rate:.1f} answers/s, {distinct} distinct ŷ "
+              f"({moves:.0f} mouse moves/s from the driver)")
+        browser.close()
+    return [Figure("drag", "answers shown per second during a drag, lecture", f"{rate:.0f}/s", f"≥ {DRAG_GOAL:g}/s", rate >= DRAG_GOAL)]

@@ -26,7 +26,7 @@ from bench_common import Figure, load_average
 from bench_context import Context
 from bench_engine import section_engine, section_growth
 from bench_http import section_openloop, section_throughput, section_workers
-from bench_page import section_page
+from bench_page import section_drag, section_page
 from bench_wrk import wrk_path
 
 SECTIONS = {
@@ -36,6 +36,7 @@ SECTIONS = {
     "openloop": section_openloop,
     "workers": section_workers,
     "page": section_page,
+    "drag": section_drag,
 }
 
 

@@ -86,3 +86,24 @@ export function fmtPercent(share) {
   if (!Number.isFinite(n)) return fmt(share);
   return `${String(Number((100 * n).toFixed(1))).replace(/-/g, MINUS)}\u00a0%`;
 }
+
+/**
+ * What a person typed, checked: {value} or {error} saying what is wrong — not a number, too
+ * large for a float64, not a whole number, or out of range (min/max inclusive unless
+ * `above`/`below` say exclusive). Never a silent drop: the page shows the error beside the field.
+ */
+export function checkNumber(text, { min = null, max = null, above = null, below = null, integer = false } = {}) {
+  const raw = String(text ?? "").trim();
+  if (!raw) return { error: "Type a number, e.g. 0.5 or −1.2" };
+  const clean = raw.replace(/\u2212/g, "-").replace(",", ".");
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(clean)) return { error: `“${raw}” is not a number: type e.g. 0.5 or −1.2` };
+  const value = Number(clean);
+  if (!Number.isFinite(value)) return { error: `${raw} is too large: a float64 holds at most about 1.8e308` };
+  if (integer && !Number.isInteger(value)) return { error: `${raw} is not a whole number` };
+  const range = (limit, word) => ({ error: `${raw} is out of range: it must be ${word} ${fmt(limit)}` });
+  if (min !== null && value < min) return range(min, "at least");
+  if (max !== null && value > max) return range(max, "at most");
+  if (above !== null && value <= above) return range(above, "above");
+  if (below !== null && value >= below) return range(below, "below");
+  return { value };
+}

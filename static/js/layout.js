@@ -9,7 +9,7 @@
  * element of a neuron(layer, unit), an edge(layer, row, col) and a target(unit) — the page
  * takes them from the address table, so the id format is written in one place.
  */
-export function layoutNetwork(sizes, { width, height, font, outputsAsClass = false, ids }) {
+export function layoutNetwork(sizes, { width, height, font, outputsAsClass = false, ids, focus = null }) {
   const L = sizes.length - 1;
   const head = 1.9 * font; // column headers
   const bottom = 1.9 * font; // the legend
@@ -28,7 +28,15 @@ export function layoutNetwork(sizes, { width, height, font, outputsAsClass = fal
     rMax = Math.min(rMax, gap * 0.27);
   }
 
-  const colX = sizes.map((_, l) => padL + l * gap);
+  // Focus and context: the gap whose weights the current step is about gets FOCUS_WIDTH
+  // times the room of the others (still at least MIN_GAP of a plain gap each).
+  const widths = sizes.slice(1).map((_, i) => (focus === i + 1 && L > 1 ? FOCUS_WIDTH : 1));
+  const total = widths.reduce((a, b) => a + b, 0);
+  const gaps = widths.map((w) => Math.max(MIN_GAP * gap, (L * gap * w) / total));
+  const excess = gaps.reduce((a, b) => a + b, 0) - L * gap;
+  if (focus && L > 1) gaps[focus - 1] -= excess;
+  const colX = [padL];
+  for (const g of gaps) colX.push(colX.at(-1) + g);
   const targetX = colX[L] + toTarget;
   const lossX = targetX + toLoss;
 
@@ -86,6 +94,21 @@ export function layoutNetwork(sizes, { width, height, font, outputsAsClass = fal
   return { width, height, font, head, layers, neurons, edges, edgeLabels, targets, loss, gap };
 }
 
+const FOCUS_WIDTH = 2.4;
+const MIN_GAP = 0.6;
+
+/** The layer whose weights a step is about (its refs' weights), or null: the gap to widen. */
+export function focusLayer(refs, parse) {
+  const count = new Map();
+  for (const a of refs ?? []) {
+    const p = parse(a);
+    if (p && ["W", "dL/dW", "W'", "dLn/dW"].includes(p.q) && p.idx.length) count.set(p.idx[0], (count.get(p.idx[0]) ?? 0) + 1);
+  }
+  let best = null;
+  for (const [l, n] of count) if (best === null || n > count.get(best)) best = l;
+  return best;
+}
+
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 // The visible part of an edge: from the rim of one circle to the rim of the next.
@@ -106,23 +129,38 @@ function segment(a, b) {
  * in priority order (the step's own labels first); obstacles are circles {x, y, r}. Each
  * label tries a few positions along its edge and keeps the first that overlaps nothing.
  */
-export function placeLabels(items, obstacles = []) {
+export function placeLabels(items, obstacles = [], bounds = null) {
   const placed = [];
   const out = new Map();
   for (const it of items) {
-    const boxes = [0, -0.08, 0.08, -0.16, 0.16, -0.24, 0.24, -0.32, 0.32, -0.4].map((dt) => {
+    // Candidate places: the item's own (a callout beside its neuron), or along its edge; a
+    // forced label that finds no free place along the edge tries beside it, above and below.
+    const boxes = it.spots ?? [0, -0.08, 0.08, -0.16, 0.16, -0.24, 0.24, -0.32, 0.32, -0.4].map((dt) => {
       const t = Math.min(0.85, Math.max(0.12, it.t + dt));
       return { x: it.x1 + t * (it.x2 - it.x1), y: it.y1 + t * (it.y2 - it.y1), w: it.w, h: it.h };
     });
-    const free = (box) => !placed.some((b) => overlap(b, box)) && !obstacles.some((c) => (c.r ? hitsCircle(box, c) : overlap(box, c)));
-    // A forced label (the current step's own) goes where it fits best, or at its place anyway.
-    const box = boxes.find(free) ?? (it.force ? boxes[0] : null);
+    if (it.force && !it.spots) {
+      const base = boxes.slice();
+      for (let k = 1; k <= 10; k++) for (const b of base) boxes.push({ ...b, y: b.y - k * it.h * 0.55 }, { ...b, y: b.y + k * it.h * 0.55 });
+      for (let k = 1; k <= 2; k++) for (const b of base) boxes.push({ ...b, x: b.x - k * it.w * 0.4 }, { ...b, x: b.x + k * it.w * 0.4 });
+    }
+    const within = (b) => !bounds || (b.x - b.w / 2 >= bounds.left && b.x + b.w / 2 <= bounds.right && b.y - b.h / 2 >= bounds.top && b.y + b.h / 2 <= bounds.bottom);
+    const free = (box) => within(box) && !placed.some((b) => overlap(b, box)) && !obstacles.some((c) => (c.r ? hitsCircle(box, c) : overlap(box, c)));
+    // A forced label (the current step's own) with no free place takes the one it covers least.
+    const box = boxes.find(free) ?? (it.force ? leastCovering(boxes.filter(within).length ? boxes.filter(within) : boxes, placed, obstacles) : null);
     if (box) {
       placed.push(box);
       out.set(it.id, box);
     }
   }
   return out;
+}
+
+function leastCovering(boxes, placed, obstacles) {
+  const area = (a, b) => Math.max(0, (a.w + b.w) / 2 - Math.abs(a.x - b.x)) * Math.max(0, (a.h + b.h) / 2 - Math.abs(a.y - b.y));
+  const cost = (box) => placed.reduce((n, b) => n + area(box, b), 0)
+    + obstacles.reduce((n, c) => n + (c.r ? (hitsCircle(box, c) ? c.r * c.r : 0) : area(box, c)), 0);
+  return boxes.length ? boxes.reduce((best, b) => (cost(b) < cost(best) ? b : best)) : null; // no place at all (a hidden diagram)
 }
 
 const overlap = (a, b) => Math.abs(a.x - b.x) * 2 < a.w + b.w && Math.abs(a.y - b.y) * 2 < a.h + b.h;

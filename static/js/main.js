@@ -11,8 +11,9 @@ import { mountGraph } from "./views/graph.js";
 import { mountModules } from "./views/modules.js";
 import { mountNetwork } from "./views/network.js";
 import { mountPlayer } from "./views/player.js";
+import { mountPresentation } from "./views/presentation.js";
 import { mountStatus } from "./views/status.js";
-import { mountTabs } from "./views/tabs.js";
+import { mountTabs, nextView } from "./views/tabs.js";
 import { mountTensors } from "./views/tensors.js";
 import { mountToolbar } from "./views/toolbar.js";
 import { mountTrain } from "./views/train.js";
@@ -60,16 +61,40 @@ mountNotice($("[data-banner-slot]"), store);
 mountFileMenu($("[data-region=toolbar]"), store, keeper);
 mountClassroom(store);
 mountPredict($("[data-testid=explain]"), store);
+const presentation = mountPresentation(store);
+
+// A mouse click does not leave the keyboard on a button (nor on the element focused before):
+// Space then always plays or steps instead of pressing the last clicked button again.
+document.addEventListener("mousedown", (e) => {
+  if (!e.target.closest?.("button")) return;
+  e.preventDefault();
+  if (document.activeElement?.closest?.("button, [role=button]")) document.activeElement.blur();
+});
 
 // Keys that would fight a focused control's own keys are left to it.
 const TYPING = "input, select, textarea, [contenteditable]";
 document.addEventListener("keydown", (e) => {
   if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+  // A blank screen: any key brings the page back (and does nothing else).
+  if (presentation.blanked) {
+    presentation.toggleBlank(false);
+    e.preventDefault();
+    return;
+  }
   const t = e.target;
   if (t.closest?.(TYPING)) return;
-  const onButton = t.closest?.("button, [role=button]");
   const k = e.key;
-  // PageDown / PageUp: what presentation clickers send.
+  // An element with role="button" answers Space and Enter as a <button> does.
+  const roleButton = t.closest?.("[role=button]:not(button)");
+  if (roleButton && (k === " " || k === "Enter")) {
+    roleButton.click();
+    e.preventDefault();
+    return;
+  }
+  const onButton = t.closest?.("button");
+  const presenting = store.state.presenting;
+  // PageDown / PageUp: what presentation clickers send; F5 / Shift+F5 start the show, Escape
+  // ends it, "." (and B while presenting) blank the screen, as in slide software.
   if (k === "ArrowRight" || k === "PageDown" || (k === " " && !onButton)) store.next();
   else if (k === "ArrowLeft" || k === "PageUp") store.previous();
   else if (k === "Home") store.goTo(0);
@@ -77,9 +102,12 @@ document.addEventListener("keydown", (e) => {
   else if (k >= "1" && k <= "4") store.jumpToPhase(PHASES[Number(k) - 1]);
   else if (k === "p" || k === "P") store.togglePlay();
   else if (k === "f" || k === "F") store.set({ presenting: !store.state.presenting }, "present");
+  else if (k === "." || ((k === "b" || k === "B") && presenting)) presentation.toggleBlank(true);
   else if (k === "b" || k === "B") store.set({ panelOpen: !store.state.panelOpen }, "panel");
+  else if (k === "F5") !presenting && store.set({ presenting: true }, "present");
   else if (k === "e" || k === "E") store.set({ explainOpen: !store.state.explainOpen }, "panel");
   else if (k === "a" || k === "A") store.apply();
+  else if (k === "v" || k === "V") store.set({ viewTab: nextView(store) }, "tab");
   else if (k === "Escape" && store.state.presenting) store.set({ presenting: false }, "present");
   else return;
   e.preventDefault();

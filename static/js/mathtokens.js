@@ -100,13 +100,15 @@ function hasSuperscript(node) {
  * Split tokens at top-level + and − into terms, so a long sum can wrap between terms
  * (each term rendered as its own <math>); the operator starts the next term.
  */
-export function splitTerms(tokens) {
+export function splitTerms(tokens, products = false) {
   const terms = [[]];
   let depth = 0;
   tokens.forEach((t, i) => {
     if (t.t === "op" && OPENERS.has(t.s)) depth += t.s === "√" ? 0 : 1;
     if (t.t === "op" && (t.s === ")" || t.s === "]")) depth -= 1;
-    if (t.t === "op" && depth === 0 && (t.s === "+" || t.s === "−") && i > 0) terms.push([]);
+    // products: a long product may also break before a top-level "·" (a narrow projector panel)
+    const at = t.s === "+" || t.s === "−" || (products && t.s === "·");
+    if (t.t === "op" && depth === 0 && at && i > 0) terms.push([]);
     terms.at(-1).push(t);
   });
   return terms.filter((x) => x.length);

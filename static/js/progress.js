@@ -70,3 +70,15 @@ export function showing(mode, phase) {
 
 /** Clamp a step index into the trace (a new trace of another length keeps the position). */
 export const clampStep = (k, trace) => Math.max(0, Math.min(k, (trace?.length ?? 1) - 1));
+
+/**
+ * Is the loss growing over the updates applied one after another? history: the loss of each
+ * network reached by "Apply update", oldest first (numbers, or the API's "Infinity"/"NaN").
+ * Two or more rises in a row → {updates, from, to}; else null. Shown before the loss is infinite.
+ */
+export function lossGrowth(history, minRises = 2) {
+  const xs = history.map((v) => (typeof v === "number" ? v : Number(v)));
+  let k = 0;
+  for (let i = xs.length - 1; i > 0 && Number.isFinite(xs[i]) && xs[i] > xs[i - 1]; i--) k++;
+  return k >= minRises ? { updates: k, from: xs[xs.length - 1 - k], to: xs[xs.length - 1] } : null;
+}

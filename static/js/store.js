@@ -35,6 +35,7 @@ export class Store extends EventTarget {
       gradBefore: null, // {parameter address: .grad} left by earlier backward passes (no zero_grad yet)
       noGrad: false, // an inference-only run: torch.no_grad(), no graph, no gradients
       selectedParam: null, // a parameter tensor picked in the autograd graph ("W:1"), shown in every view
+      lossHistory: [], // the loss after each "Apply update" in a row (reset by any other edit): a growing loss is warned of
     };
     this._dirty = false; // the request changed since the last one was sent
     this._inflight = false;
@@ -96,7 +97,8 @@ export class Store extends EventTarget {
   loadRequest(request, { optimizerState = null, traceSample = 0, step = 0, presetId = null } = {}) {
     this._newStructure();
     const sample = Math.max(0, Math.min(traceSample, request.x.length - 1));
-    this.set({ presetId, request, optimizerState, traceSample: sample, step, response: null, sent: null, error: null, gradBefore: null, selectedParam: null }, "request");
+    this._applied = false;
+    this.set({ presetId, request, optimizerState, traceSample: sample, step, response: null, sent: null, error: null, gradBefore: null, selectedParam: null, lossHistory: [] }, "request");
     this.recompute();
   }
 
@@ -140,7 +142,9 @@ export class Store extends EventTarget {
         this._inflight = false;
         this._answers += 1;
         const step = clampStep(this.state.step, explanation.steps);
-        this.set({ response, sent: body, explanation, step, pending: this._dirty, error: this._dirty ? this.state.error : null }, "response");
+        const lossHistory = this._applied ? [...this.state.lossHistory, response.loss].slice(-20) : this.state.lossHistory;
+        this._applied = false;
+        this.set({ response, sent: body, explanation, step, lossHistory, pending: this._dirty, error: this._dirty ? this.state.error : null }, "response");
       } catch (err) {
         if (epoch !== this._epoch || err.name === "AbortError") return;
         this._inflight = false;
@@ -156,7 +160,8 @@ export class Store extends EventTarget {
   // value (repainting first would hold the request back by a whole repaint).
   _edit(request, { structural = false, resetOptimizer = false } = {}) {
     if (structural) this._newStructure();
-    const patch = { request };
+    this._applied = false;
+    const patch = { request, lossHistory: [] };
     if (resetOptimizer) Object.assign(patch, { optimizerState: null, gradBefore: null, selectedParam: null });
     if (request.x.length <= this.state.traceSample) patch.traceSample = request.x.length - 1;
     Object.assign(this.state, patch);
@@ -226,7 +231,9 @@ export class Store extends EventTarget {
     const { response, request } = this.state;
     this._newStructure();
     const next = { ...request, network: response.network_after };
-    this.set({ request: next, optimizerState: response.optimizer_state, step: 0, gradBefore: null }, "request");
+    const lossHistory = this.state.lossHistory.length ? this.state.lossHistory : [response.loss];
+    this._applied = true;
+    this.set({ request: next, optimizerState: response.optimizer_state, step: 0, gradBefore: null, lossHistory }, "request");
     this.recompute();
   }
 

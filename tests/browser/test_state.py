@@ -32,7 +32,7 @@ def test_a_link_reproduces_edits_an_applied_update_the_step_and_the_theme(page, 
     idle(page)
     edit(page, "L2W0_1", "-0.4")
     for _ in range(4):
-        page.keyboard.press("ArrowRight")
+        page.keyboard.press("PageDown")  # the diagram has the focus after an edit: its arrows move inside it
     page.locator("[data-control=theme]").select_option("dark")
     page.keyboard.press("f")
     idle(page)
@@ -64,7 +64,7 @@ def test_a_link_reproduces_edits_an_applied_update_the_step_and_the_theme(page, 
 def test_a_reload_keeps_an_edit_made_through_the_page(page):
     open_page(page)
     edit(page, "L0N0", "0.7")
-    page.keyboard.press("ArrowRight")
+    page.keyboard.press("PageDown")  # the diagram has the focus after an edit: its arrows move inside it
     idle(page)
     before = shown(page)
     page.reload()
@@ -126,7 +126,7 @@ def test_a_saved_file_loads_back_with_identical_values(page, tmp_path):
     edit(page, "L1B1", "0.3")
     page.locator("[data-apply]").click()
     idle(page)
-    page.keyboard.press("ArrowRight")
+    page.keyboard.press("PageDown")  # the diagram has the focus after an edit: its arrows move inside it
     idle(page)
     saved_view = shown(page)
     with page.expect_download() as info:

@@ -1,7 +1,7 @@
 // The samples of the batch: inputs and targets editable, rows addable and removable, the
 // traced sample chosen with a radio button, each sample's ŷ and the batch loss shown.
 
-import { fmt, parseInput } from "../format.js";
+import { checkNumber, fmt } from "../format.js";
 import { makeSymbols } from "../symbols.js";
 import { h } from "./dom.js";
 
@@ -9,7 +9,10 @@ export function mountBatch(root, store) {
   const table = h("table", { class: "batch", "data-batch": "" });
   const caption = h("caption", {});
   const add = h("button", { type: "button", "data-control": "add-sample", onclick: () => store.addSample() }, "+ sample");
-  root.append(table, h("div", { class: "row" }, add));
+  // What is wrong with a typed cell, said beside the table (the cell keeps what was typed).
+  const hint = h("p", { class: "field-hint", role: "alert", "data-batch-hint": "" });
+  root.append(table, hint, h("div", { class: "row" }, add));
+  root.addEventListener("batch-hint", (e) => { hint.textContent = e.detail; });
   let shapeKey = null;
   let cells = [];
 
@@ -51,9 +54,11 @@ function build(table, caption, store, req, nIn, nOut, classes, sym) {
     const field = (address, get, label) => {
       const input = h("input", { type: "text", inputmode: "decimal", class: "cell", "aria-label": label, "data-cell": address });
       input.addEventListener("input", () => {
-        const v = parseInput(input.value);
-        input.toggleAttribute("aria-invalid", v === null);
-        if (v !== null) store.setValue(address, v);
+        const limits = classes ? { integer: true, min: 0, max: store.state.request.network.layers.at(-1).units - 1 } : {};
+        const checked = checkNumber(input.value, limits);
+        input.toggleAttribute("aria-invalid", Boolean(checked.error));
+        input.closest("[data-region=batch]")?.dispatchEvent(new CustomEvent("batch-hint", { detail: checked.error ? `${label}: ${checked.error}` : "" }));
+        if (!checked.error) store.setValue(address, checked.value);
       });
       return { input, get };
     };

@@ -2,6 +2,7 @@
 // layers added or removed, the loss, the optimizer and its hyper-parameters. Every choice
 // and every field comes from the registry the server serves (GET /api/registry).
 
+import { checkNumber } from "../format.js";
 import { h } from "./dom.js";
 
 export function mountBuild(root, store) {
@@ -74,12 +75,16 @@ function hyperFields(store, hp) {
     // Enter commits and hands the keyboard back to the player.
     input.addEventListener("keydown", (e) => e.key === "Enter" && input.blur());
     input.addEventListener("change", () => {
-      const v = Number(input.value);
-      const bad = input.value === "" || !Number.isFinite(v) ? "type a number" : hp.min != null && (hp.exclusive_min ? v <= hp.min : v < hp.min)
-        ? `must be ${hp.exclusive_min ? "above" : "at least"} ${hp.min}` : hp.below != null && v >= hp.below ? `must be below ${hp.below}` : "";
+      // A number field's value is "" for text it cannot read ("0.7x"): say so rather than "type a number".
+      const typed = input.validity.badInput ? "that text" : input.value;
+      const limits = hp.exclusive_min ? { above: hp.min ?? null, below: hp.below ?? null } : { min: hp.min ?? null, below: hp.below ?? null };
+      const checked = input.validity.badInput ? { error: "that is not a number" } : checkNumber(typed, limits);
+      const used = count > 1 ? value(store.state.request.optimizer)[k] : value(store.state.request.optimizer);
+      const bad = checked.error ? `${checked.error} (${used} is still used)` : "";
       hint.textContent = bad;
       input.toggleAttribute("aria-invalid", Boolean(bad));
       if (bad) return;
+      const v = checked.value;
       const o = store.state.request.optimizer;
       store.setOptimizer({ [hp.key]: count > 1 ? value(o).map((old, j) => (j === k ? v : old)) : v });
     });

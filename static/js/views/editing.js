@@ -1,9 +1,11 @@
-// Editing values in the diagram: click (or Enter on a focused element) opens a small
-// input over it; dragging scrubs the value; arrow up/down nudges it. Every change goes to
+// Editing values in the diagram: click (or Enter or Space on a focused element) opens a small
+// input over it; dragging scrubs the value; + and − nudge it (the arrows move between
+// elements: views/diagram-keys.js). A value that is not a number, too large or out of range
+// keeps its editor open with a message saying so, never dropped silently. Every change goes to
 // the store, which recomputes through the API (throttled to the server, latest edit wins).
 // An editable element carries data-editable (its id) and data-address (the number it shows).
 
-import { exact, parseInput, toNumber } from "../format.js";
+import { checkNumber, exact, toNumber } from "../format.js";
 import { getValue } from "../netedit.js";
 import { h } from "./dom.js";
 
@@ -16,11 +18,16 @@ export function mountEditing(root, store) {
   const addressOf = (ref) => root.querySelector(`[data-editable="${ref}"]`)?.getAttribute("data-address");
   const current = (ref) => getValue(store.state.reg, store.state.request, addressOf(ref));
   const isClass = (ref) => store.state.reg.addresses.parse(addressOf(ref))?.q === "c";
-  const round = (v, ref) => (isClass(ref) ? Math.max(0, Math.round(v)) : Math.round(v * 1e4) / 1e4);
+  const classes = () => store.state.request.network.layers.at(-1).units;
+  // A nudge of about a tenth of the value's order of magnitude: 0.1 below 10, 1 up to 100…
+  const nudgeStep = (v) => 0.1 * 10 ** Math.max(0, Math.floor(Math.log10(Math.abs(v) || 1)));
+  const round = (v, ref) => (isClass(ref) ? Math.min(classes() - 1, Math.max(0, Math.round(v))) : Math.round(v * 1e4) / 1e4);
   const set = (ref, value) => store.setValue(addressOf(ref), value);
 
   root.addEventListener("pointerdown", (e) => {
     const target = e.target.closest("[data-editable]");
+    // An editor left open with a refused value is closed by a click on another element.
+    if (editor && !editor.contains(e.target) && editor.dataset.stale !== undefined) editor.close?.();
     if (!target || e.button !== 0 || editor) return;
     const ref = target.getAttribute("data-editable");
     drag = { ref, target, x: e.clientX, y: e.clientY, start: toNumber(current(ref)), moved: false, id: e.pointerId };
@@ -55,15 +62,19 @@ export function mountEditing(root, store) {
     const target = e.target.closest?.("[data-editable]");
     if (!target || editor || !target.getAttribute("data-editable")) return;
     const ref = target.getAttribute("data-editable");
-    if (e.key === "Enter") {
+    const up = e.key === "+" || e.key === "=";
+    const down = e.key === "-" || e.key === "_" || e.key === "−";
+    if (e.key === "Enter" || e.key === " ") {
       e.preventDefault();
       e.stopPropagation();
       open(ref, target);
-    } else if (e.key === "ArrowUp" || e.key === "ArrowDown") {
+    } else if (up || down) {
       e.preventDefault();
       e.stopPropagation();
-      const step = isClass(ref) ? 1 : e.shiftKey ? 0.01 : 0.1;
-      set(ref, round(toNumber(current(ref)) + (e.key === "ArrowUp" ? step : -step), ref));
+      const v = toNumber(current(ref));
+      const step = isClass(ref) ? 1 : nudgeStep(v);
+      const next = round(v + (up ? step : -step), ref);
+      if (!isClass(ref) || next < classes()) set(ref, next);
     }
   });
 
@@ -79,7 +90,7 @@ export function mountEditing(root, store) {
       "aria-label": `New value for ${label}`,
       value: exact(current(ref)),
     });
-    const hint = h("span", { class: "editor-hint", role: "status" });
+    const hint = h("span", { class: "editor-hint", role: "alert", "data-editor-hint": "" });
     editor = h("div", { class: "editor" }, input, hint);
     const width = 170;
     const left = Math.min(Math.max(0, box.left - host.left + box.width / 2 - width / 2), host.width - width);
@@ -91,6 +102,7 @@ export function mountEditing(root, store) {
     input.select();
 
     let done = false;
+    editor.close = () => close(false);
     const close = (refocus) => {
       if (done) return;
       done = true;
@@ -100,13 +112,16 @@ export function mountEditing(root, store) {
       if (refocus) root.querySelector(`[data-editable="${ref}"]`)?.focus({ preventScroll: true });
     };
     const commit = () => {
-      const v = parseInput(input.value);
-      if (v === null) {
+      const limits = isClass(ref) ? { integer: true, min: 0, max: classes() - 1 } : {};
+      const checked = checkNumber(input.value, limits);
+      if (checked.error) {
         input.setAttribute("aria-invalid", "true");
-        hint.textContent = "Type a number, e.g. 0.5 or −1.2";
+        hint.textContent = checked.error;
         return false;
       }
-      const value = isClass(ref) ? Math.max(0, Math.round(v)) : v;
+      input.removeAttribute("aria-invalid");
+      hint.textContent = "";
+      const value = checked.value;
       if (value !== toNumber(current(ref))) set(ref, value);
       return true;
     };
@@ -120,9 +135,13 @@ export function mountEditing(root, store) {
         close(true);
       }
     });
+    // Leaving the field commits a good value; a bad one stays, with its message, until it
+    // is fixed, Escape, or a click on another element of the diagram.
     input.addEventListener("blur", () => {
-      if (!done && commit()) close(false);
-      else if (!done) close(false);
+      if (done) return;
+      if (commit()) close(false);
+      else editor.dataset.stale = "";
     });
+    input.addEventListener("focus", () => editor && delete editor.dataset.stale);
   }
 }

@@ -103,7 +103,13 @@ function formula(st, ctx, numbersOnly = false) {
     const rel = { tag: "mo", text: line.rel };
     const left = mathRow(i === 0 ? [...tokensToNodes(st.lhs, false, false, ctx), rel] : [rel]);
     const terms = line.result ? [line.tokens] : splitTerms(line.tokens);
-    const right = terms.map((term, k) => mathRow(tokensToNodes(term, line.numeric, k > 0, ctx)));
+    const right = terms.map((term, k) => {
+      // A product too long for the panel (a projector at 1024 px) may break between its
+      // factors, and only then: its factors sit in one box that wraps when it must.
+      const factors = line.numeric ? splitTerms(term, true) : [term];
+      const rows = factors.map((f, j) => mathRow(tokensToNodes(f, line.numeric, k > 0 || j > 0, ctx)));
+      return rows.length > 1 ? h("span", { class: "term" }, ...rows) : rows[0];
+    });
     const cls = line.result ? "rhs result" : line.numeric ? "rhs numbers" : "rhs";
     rows.push(h("div", { class: "lhs" }, left));
     rows.push(h("div", { class: cls, "data-line": line.result ? "value" : line.numeric ? "numbers" : "symbols" }, ...right));
@@ -117,6 +123,7 @@ function fit(math, fresh = true) {
   // A new formula starts from the panel's size; new numbers in the same formula keep the size
   // it was given (so a live edit is one measurement, not a reset and a second layout).
   if (fresh) math.style.fontSize = "";
+  math.classList.remove("wrap-products");
   const min = document.documentElement.hasAttribute("data-presenting") ? 24 : 15;
   let size = parseFloat(getComputedStyle(math).fontSize);
   // The formula's width scales with the font: one measurement gives the size that fits
@@ -125,4 +132,6 @@ function fit(math, fresh = true) {
     size = Math.max(min, Math.floor(size * (math.clientWidth / math.scrollWidth)) - (tries ? 1 : 0));
     math.style.fontSize = `${size}px`;
   }
+  // Still too wide at the smallest size: let long products break between their factors.
+  if (math.scrollWidth > math.clientWidth + 1) math.classList.add("wrap-products");
 }

@@ -6,6 +6,7 @@ import { getValue } from "../netedit.js";
 import { knownAt, showing } from "../progress.js";
 import { colorFor, maxAbs, widthFor } from "../scale.js";
 import { setAttrs, setText } from "./dom.js";
+import { drawCallouts, missingNumbers, numbersOfStep } from "./callouts.js";
 import { pill, placePills, squeeze } from "./pills.js";
 
 // Every number painted is found by its address: the request's own values (what the user is
@@ -95,7 +96,7 @@ export function paint(b, store) {
       "data-weight": exact(w),
       "data-grad": gradKnown ? exact(g) : null,
       "data-new": updated ? exact(w2) : null,
-      "aria-label": `Weight ${p.symbol} = ${fmt(w)}${gradKnown ? `, gradient ∂L/∂${p.symbol} = ${fmt(g)}` : ""}${updated ? `, updated to ${fmt(w2)}` : ""}. Enter to edit, arrows up and down to nudge.`,
+      "aria-label": `Weight ${p.symbol} = ${fmt(w)}${gradKnown ? `, gradient ∂L/∂${p.symbol} = ${fmt(g)}` : ""}${updated ? `, updated to ${fmt(w2)}` : ""}. Enter to edit, + or − to nudge.`,
     });
     setStyle(p.w, colorFor(w, wMax), widthFor(w, wMax));
     setStyle(p.gr, gradKnown ? colorFor(g, gMax) : "", gradKnown ? widthFor(g, gMax, 2, 8) : "");
@@ -113,12 +114,13 @@ export function paint(b, store) {
     if (p.show === "refs" && !first) lines.length = 0;
     pill(p, lines, b.lay.font, updated ? "upd" : show.grads && gradKnown && !show.weights ? "grad" : "");
     mark(p.label, id);
+    p.lines0 = lines;
     p.labelled = lines.length ? { p, id, first } : null;
     if (p.labelled) labelled.push(p.labelled);
     setText(p.title, `${p.symbol} = ${fmt(w)}${gradKnown ? `   ∂L/∂${p.symbol} = ${fmt(g)}` : ""}${updated ? `   → ${fmt(w2)}` : ""}`);
   }
 
-  for (const [id, p] of b.parts.neurons) paintNeuron(p, id, { at, mine, got, known, cur, target, show, nMax, mark, font: b.lay.font });
+  for (const [id, p] of b.parts.neurons) paintNeuron(p, id, { at, mine, got, known, cur, target, show, nMax, mark, font: b.lay.font, focus: target === id || refs.has(id) });
   for (const [id, p] of b.parts.biases) {
     const v = mine(`b:${id}`);
     const g = got(`dL/db:${id}`);
@@ -139,7 +141,6 @@ export function paint(b, store) {
     setText(p.title, `${p.symbol} = ${fmt(v)}${gradKnown ? `   ∂L/∂${p.symbol} = ${fmt(g)}` : ""}`);
   }
 
-  placePills(b, labelled);
   const classLoss = b.classLoss;
   for (const [id, p] of b.parts.targets) {
     const k = p.t.unit;
@@ -160,6 +161,25 @@ export function paint(b, store) {
   setAttrs(b.loss.g, { "data-value": response ? exact(response.loss) : null, "aria-label": lossKnown ? `Loss L = ${fmt(L)}` : "Loss L, not computed yet" });
   mark(b.loss.g, A.element("L"));
   setText(b.loss.title, response ? `L = ${fmt(L)}` : "L");
+  // Focus and context (once the targets and the loss have their text): the step's numbers
+  // that their elements do not show get a callout (an edge: more lines in its pill), so every
+  // number of the explanation is on the drawing.
+  const stepNumbers = cur ? numbersOfStep(cur, (a) => store.value(a)) : [];
+  const missing = missingNumbers(b, stepNumbers, (a) => store.value(a), element);
+  const callouts = [];
+  for (const m of missing) {
+    const edge = b.parts.edges.get(m.id);
+    if (!edge) {
+      callouts.push(m);
+      continue;
+    }
+    pill(edge, [...(edge.lines0 ?? []), ...m.short], b.lay.font, "callout");
+    edge.sig = null; // repaint it next time: its pill holds this step's extra lines
+    if (!edge.labelled) labelled.push({ p: edge, id: m.id, first: true });
+    else edge.labelled.first = true;
+    if (!labelled.includes(edge.labelled) && edge.labelled) labelled.push(edge.labelled);
+  }
+  placePills(b, labelled, drawCallouts(b, callouts));
   paintHighlight(b, state);
   paintErrors(b, state);
 }
@@ -188,7 +208,7 @@ function paintErrors(b, state) {
   }
 }
 
-function paintNeuron(p, id, { at, mine, got, known, cur, target, show, nMax, mark, font }) {
+function paintNeuron(p, id, { at, mine, got, known, cur, target, show, nMax, mark, font, focus }) {
   const { n, ly } = p;
   const input = n.layer === 0;
   const post = input ? mine(`x:${id}`) : got(`z:${id}`);
@@ -203,7 +223,8 @@ function paintNeuron(p, id, { at, mine, got, known, cur, target, show, nMax, mar
   const onPre = gradKnown && target === id && cur.kind === "grad_pre";
   const g = onPre ? gPre : gPost;
   const shown = act ? post : sum ? pre : undefined;
-  const f = ly.value === "short" ? fmtShort : fmt;
+  // A neuron the step is about shows its number as the explanation writes it (squeezed if need be).
+  const f = ly.value === "short" && !focus ? fmtShort : fmt;
   setAttrs(p.g, {
     "data-value": post === undefined ? null : exact(post),
     "data-grad": gradKnown ? exact(gPost) : null,

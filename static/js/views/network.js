@@ -2,15 +2,18 @@
 // the loss node. Built once per shape and size (elements keyed by their data-* id), then
 // repainted in place, so live edits never flicker and keyboard focus stays put.
 
-import { layoutNetwork } from "../layout.js";
+import { focusLayer, layoutNetwork } from "../layout.js";
 import { sizes } from "../netedit.js";
 import { makeSymbols } from "../symbols.js";
+import { mountDiagramKeys } from "./diagram-keys.js";
 import { svg, setAttrs } from "./dom.js";
 import { paint, paintHighlight } from "./network-paint.js";
 
 export function mountNetwork(root, store) {
-  const el = svg("svg", { class: "diagram", role: "group", "aria-label": "Network diagram", "data-diagram": "" });
+  const el = svg("svg", { class: "diagram", role: "group", "aria-roledescription": "network diagram", "data-diagram": "",
+    "aria-label": "Network diagram: arrow keys move between neurons and weights, Enter or Space edits, + and − nudge the value" });
   root.append(el);
+  const keys = mountDiagramKeys(root);
   let built = null;
   let size = null; // from the ResizeObserver: asking the layout on every repaint forces a reflow
 
@@ -19,11 +22,19 @@ export function mountNetwork(root, store) {
     if (!request || !reg) return;
     if (reason === "highlight") return built && paintHighlight(built, store.state);
     const rect = size ?? root.getBoundingClientRect();
-    const font = parseFloat(getComputedStyle(root).getPropertyValue("--diagram-font")) || 18;
+    // The diagram's font size as the CSS resolves it (it scales with the screen: a clamp()).
+    const font = parseFloat(getComputedStyle(el).fontSize) || 18;
     const shape = sizes(request);
-    const key = JSON.stringify([shape, Math.round(rect.width), Math.round(rect.height), font, reg.classes(request.network.loss),
+    // A crowded layer the current step is about gets the room (focus and context).
+    const cur = store.state.response ? store.steps[store.state.step] : null;
+    let focus = cur ? focusLayer(cur.refs, reg.addresses.parse) : null;
+    if (focus && shape[focus] * shape[focus - 1] <= 12) focus = null;
+    const key = JSON.stringify([shape, focus, Math.round(rect.width), Math.round(rect.height), font, reg.classes(request.network.loss),
       request.network.layers.map((l) => l.activation), explanation?.key ?? null]);
-    if (!built || built.key !== key) built = build(el, store, rect, font, key);
+    if (!built || built.key !== key) {
+      built = build(el, store, rect, font, key, focus);
+      keys.rebuilt(el);
+    }
     paint(built, store);
   }
 
@@ -51,14 +62,14 @@ function elementIds(A, classLoss) {
   };
 }
 
-function build(el, store, rect, font, key) {
+function build(el, store, rect, font, key, focus) {
   const { request, reg, explanation } = store.state;
   const A = reg.addresses;
   const shape = sizes(request);
   const nLayers = shape.length - 1;
   const classLoss = reg.classes(request.network.loss);
   const ids = elementIds(A, classLoss);
-  const lay = layoutNetwork(shape, { width: rect.width, height: rect.height, font, outputsAsClass: classLoss, ids });
+  const lay = layoutNetwork(shape, { width: rect.width, height: rect.height, font, outputsAsClass: classLoss, ids, focus });
   const sym = makeSymbols(explanation?.symbols);
   const actOf = (l) => reg.activations.get(request.network.layers[l - 1].activation);
   el.replaceChildren();
@@ -96,7 +107,7 @@ function build(el, store, rect, font, key) {
   });
 
   for (const e of lay.edges) {
-    const g = svg("g", { class: "edge", "data-edge": e.id, "data-ref": e.id, "data-editable": e.id, tabindex: 0, role: "button" }, gEdges);
+    const g = svg("g", { class: "edge", "data-edge": e.id, "data-ref": e.id, "data-editable": e.id, "data-col": 2 * e.layer - 1, tabindex: -1, role: "button" }, gEdges);
     const line = { x1: e.x1, y1: e.y1, x2: e.x2, y2: e.y2 };
     svg("line", { ...line, class: "hit" }, g);
     const w = svg("line", { ...line, class: "w" }, g);
@@ -115,7 +126,7 @@ function build(el, store, rect, font, key) {
   for (const n of lay.neurons) {
     const ly = lay.layers[n.layer];
     const editable = n.layer === 0 ? n.id : null; // an input: its address (x of the traced sample) is set when painted
-    const g = svg("g", { class: `neuron layer-${n.layer === 0 ? "in" : n.layer === nLayers ? "out" : "hidden"}`, "data-node": n.id, "data-ref": n.id, "data-editable": editable, tabindex: 0, role: editable ? "button" : "img" }, gNodes);
+    const g = svg("g", { class: `neuron layer-${n.layer === 0 ? "in" : n.layer === nLayers ? "out" : "hidden"}`, "data-node": n.id, "data-ref": n.id, "data-editable": editable, "data-col": 2 * n.layer, tabindex: -1, role: editable ? "button" : "img" }, gNodes);
     const ring = svg("circle", { class: "g-ring", cx: n.x, cy: n.y, r: n.r + font * 0.28 }, g);
     const body = svg("circle", { class: "body", cx: n.x, cy: n.y, r: n.r }, g);
     const value = svg("text", { class: "value", x: n.x, y: n.y, "text-anchor": "middle", dy: "0.35em" }, g);
@@ -128,7 +139,7 @@ function build(el, store, rect, font, key) {
     refs.set(n.id, [g]);
     if (n.layer > 0) {
       const id = ids.bias(n.layer, n.unit);
-      const b = svg("g", { class: "bias", "data-bias": id, "data-ref": id, "data-editable": id, tabindex: ly.labels ? 0 : -1, role: "button", display: ly.labels ? null : "none" }, gNodes);
+      const b = svg("g", { class: "bias", "data-bias": id, "data-ref": id, "data-editable": id, "data-col": 2 * n.layer, tabindex: -1, role: "button", display: ly.labels ? null : "none" }, gNodes);
       const bt = svg("text", { x: n.x, y: n.y + n.r + font * 1.05, "text-anchor": "middle" }, b);
       const btitle = svg("title", {}, b);
       setAttrs(b, { "data-address": A.format("b", n.layer, n.unit) });
@@ -142,7 +153,7 @@ function build(el, store, rect, font, key) {
     const outs = classLoss ? lay.neurons.filter((n) => n.layer === nLayers) : [lay.neurons.find((n) => n.layer === nLayers && n.unit === t.unit)];
     for (const o of outs) svg("line", { class: "link", x1: o.x + o.r, y1: o.y, x2: t.x - t.w / 2, y2: t.y }, gLinks);
     svg("line", { class: "link", x1: t.x + t.w / 2, y1: t.y, x2: lay.loss.x - lay.loss.r, y2: lay.loss.y }, gLinks);
-    const g = svg("g", { class: "target", "data-target": t.id, "data-ref": t.id, "data-editable": t.id, tabindex: 0, role: "button" }, gNodes);
+    const g = svg("g", { class: "target", "data-target": t.id, "data-ref": t.id, "data-editable": t.id, "data-col": 2 * nLayers + 1, tabindex: -1, role: "button" }, gNodes);
     svg("rect", { x: t.x - t.w / 2, y: t.y - t.h / 2, width: t.w, height: t.h, rx: font * 0.3 }, g);
     const text = svg("text", { x: t.x, y: t.y, "text-anchor": "middle", dy: "0.35em" }, g);
     const title = svg("title", {}, g);
@@ -151,7 +162,7 @@ function build(el, store, rect, font, key) {
   }
   legend(el, lay, font);
   const lossId = ids.loss();
-  const lg = svg("g", { class: "loss-node", "data-ref": lossId, "data-loss-node": "", tabindex: 0, role: "img" }, gNodes);
+  const lg = svg("g", { class: "loss-node", "data-ref": lossId, "data-loss-node": "", "data-col": 2 * nLayers + 2, tabindex: -1, role: "img" }, gNodes);
   svg("circle", { class: "body", cx: lay.loss.x, cy: lay.loss.y, r: lay.loss.r }, lg);
   const lossText = svg("text", { class: "value", x: lay.loss.x, y: lay.loss.y, "text-anchor": "middle", dy: "0.35em" }, lg);
   const lossLabel = svg("text", { class: "sym", x: lay.loss.x, y: lay.loss.y - lay.loss.r - font * 0.45, "text-anchor": "middle" }, lg);
@@ -162,22 +173,24 @@ function build(el, store, rect, font, key) {
   return { key, lay, parts, refs, loss: { g: lg, text: lossText, title: lossTitle }, nLayers, classLoss, el, A };
 }
 
-// What the colours and dashes mean, along the bottom edge.
+// What the colours and dashes mean, along the bottom edge: the longest wording that fits.
 function legend(el, lay, font) {
   const g = svg("g", { class: "legend", "aria-hidden": "true" }, el);
   const y = lay.height - font * 0.8;
+  const wordings = [["positive", "negative", "gradient", "this step"], ["pos.", "neg.", "grad.", "now"]];
+  const widthOf = (labels) => labels.reduce((w, l) => w + font * 2.9 + l.length * font * 0.6, 0);
+  const labels = wordings.find((ls) => widthOf(ls) <= lay.width - 8) ?? wordings.at(-1);
   let x = 4;
   const item = (cls, label) => {
     svg("line", { class: cls, x1: x, y1: y, x2: x + font * 1.8, y2: y }, g);
     const t = svg("text", { x: x + font * 2.2, y, dy: "0.35em" }, g);
     t.textContent = label;
-    x += font * 2.2 + label.length * font * 0.56 + font * 0.7;
+    x += font * 2.2 + label.length * font * 0.6 + font * 0.7;
   };
-  item("lg-pos", "positive");
-  item("lg-neg", "negative");
-  item("lg-grad", "gradient");
-  const c = svg("circle", { class: "lg-current", cx: x + font * 0.5, cy: y, r: font * 0.45 }, g);
-  c.setAttribute("r", font * 0.45);
+  item("lg-pos", labels[0]);
+  item("lg-neg", labels[1]);
+  item("lg-grad", labels[2]);
+  svg("circle", { class: "lg-current", cx: x + font * 0.5, cy: y, r: font * 0.45 }, g);
   const t = svg("text", { x: x + font * 1.3, y, dy: "0.35em" }, g);
-  t.textContent = "this step";
+  t.textContent = labels[3];
 }

@@ -6,9 +6,13 @@ import { setAttrs } from "./dom.js";
 
 // Labels that would overlap another label or a neuron are left out (the value stays in the
 // edge's tooltip, the values table and the explanation); the current step's go first.
-export function placePills(b, labelled) {
+export function placePills(b, labelled, callouts = []) {
   labelled.sort((a, c) => Number(c.first) - Number(a.first));
-  const items = labelled.map(({ p, id, first }) => ({ id, ...p.edge, w: p.pw, h: p.ph, force: first }));
+  // The step's own labels first, then its callouts (numbers a neuron cannot show), then the rest.
+  const first = labelled.filter((l) => l.first);
+  const rest = labelled.filter((l) => !l.first);
+  const asItem = ({ p, id, first: f }) => ({ id, ...p.edge, w: p.pw, h: p.ph, force: f });
+  const items = [...first.map(asItem), ...callouts, ...rest.map(asItem)];
   const f = b.lay.font;
   const obstacles = b.lay.neurons.map((n) => ({ x: n.x, y: n.y, r: n.r + 2 }));
   // Bias labels under the neurons (when shown) and symbols above them.
@@ -21,7 +25,16 @@ export function placePills(b, labelled) {
       obstacles.push({ x: n.x, y: n.y - n.r - f * 0.8, w: f * 4, h: f * 1.1 });
     }
   }
-  const spots = placeLabels(items, obstacles);
+  // The targets, the loss and the column headers are not to be covered either.
+  for (const t of b.lay.targets) obstacles.push({ x: t.x, y: t.y, w: t.w + 4, h: t.h + 4 });
+  obstacles.push({ x: b.lay.loss.x, y: b.lay.loss.y, r: b.lay.loss.r + 2 });
+  const bounds = { left: 0, right: b.lay.width, top: b.lay.head, bottom: b.lay.height - f * 1.6 };
+  const spots = placeLabels(items, obstacles, bounds);
+  for (const c of callouts) {
+    const spot = spots.get(c.id);
+    if (spot) c.p.label.setAttribute("transform", `translate(${spot.x},${spot.y})`);
+    else c.p.label.setAttribute("visibility", "hidden");
+  }
   for (const { p, id } of labelled) {
     const spot = spots.get(id);
     if (spot) {

@@ -2,6 +2,7 @@
 // banner; and the batch loss readout [data-testid="loss"].
 
 import { fmt } from "../format.js";
+import { lossGrowth } from "../progress.js";
 import { h } from "./dom.js";
 
 export function mountStatus(root, store) {
@@ -9,8 +10,11 @@ export function mountStatus(root, store) {
   const line = h("span", { id: "status-line", class: "status-line", "data-status": "", role: "status" });
   const banner = h("p", { class: "diverged", "data-diverged": "", hidden: true, role: "alert" },
     "Diverged: some numbers are not finite (NaN or ∞). Lower the learning rate ε or edit the weights; “Apply” is off.");
-  root.append(loss, line);
-  document.querySelector("[data-banner-slot]")?.append(banner);
+  const growing = h("p", { class: "warning", "data-loss-warning": "", hidden: true, role: "alert" });
+  root.append(loss);
+  // Messages have their own row under the header: never over the controls, never growing it.
+  const messages = document.querySelector("[data-region=messages]") ?? root;
+  messages.append(line, banner, growing);
 
   // "computing…" only when an answer is slow: a fast recompute must not blink the header.
   let slow = null;
@@ -29,9 +33,14 @@ export function mountStatus(root, store) {
     loss.textContent = response ? `L = ${fmt(response.loss)}${n > 1 ? ` (batch of ${n})` : ""}` : "L = …";
     loss.setAttribute("data-value", response ? String(response.loss) : "");
     root.classList.toggle("error", Boolean(error));
+    messages.classList.toggle("error", Boolean(error));
     root.toggleAttribute("data-pending", Boolean(pending)); // a hook: tests wait for the answer
     if (error) line.textContent = `⚠ ${error.message}`;
     else if (!pending) line.textContent = "";
     banner.hidden = !response?.diverged;
+    const rise = lossGrowth(store.state.lossHistory ?? []);
+    growing.hidden = !rise || Boolean(response?.diverged);
+    if (rise) growing.textContent = `⚠ The loss grew over the last ${rise.updates} updates (${fmt(rise.from)} → ${fmt(rise.to)}): the learning rate ε may be too large.`;
+    messages.toggleAttribute("data-empty", !line.textContent && banner.hidden && growing.hidden);
   });
 }

@@ -16,6 +16,12 @@ export const VIEW_TABS = [
   ["train", "Train"],
 ];
 
+/** The view after the one shown (V), in the order of the tabs. */
+export function nextView(store) {
+  const ids = VIEW_TABS.map(([id]) => id).filter((id) => document.querySelector(`[data-view="${id}"]`));
+  return ids[(ids.indexOf(store.state.viewTab ?? "diagram") + 1) % ids.length];
+}
+
 /** True when the view `id` is the one on screen. */
 export const isShown = (store, id) => (store.state.viewTab ?? "diagram") === id;
 
@@ -53,6 +59,7 @@ export function mountTabs(root, store) {
       b.tabIndex = on ? 0 : -1;
     }
     for (const panel of document.querySelectorAll("[data-view]")) panel.hidden = panel.dataset.view !== shown;
+    document.documentElement.dataset.viewShown = shown;
   };
   store.addEventListener("change", (e) => { if (e.detail.reason === "tab" || e.detail.reason === "init") paint(); });
   paint();
