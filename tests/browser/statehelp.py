@@ -36,14 +36,16 @@ def shown(page):
     })""")
 
 
-def edit(page, ref, text):
-    """Type a value into a diagram element, as a teacher does (click, type, Enter), and wait for its answer."""
+def edit(page, ref, text, settle=True):
+    """Type a value into a diagram element, as a teacher does (click, type, Enter), and (settle)
+    wait for its answer."""
     page.locator(f'[data-editable="{ref}"]').first.click()
     editor = page.locator(f'[data-editor="{ref}"]')
     expect(editor).to_be_focused()
     editor.fill(text)
     editor.press("Enter")
-    idle(page)
+    if settle:
+        idle(page)
 
 
 def menu(page):

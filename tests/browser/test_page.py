@@ -8,6 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from .statehelp import edit as typed
+
 EXPLAIN = "[data-testid=explain]"
 
 
@@ -181,11 +183,8 @@ SMALL_TEXT = """() => {
 
 
 def edit(page, ref, text):
-    page.locator(f'[data-editable="{ref}"]').first.click()
-    editor = page.locator(f'[data-editor="{ref}"]')
-    expect(editor).to_be_focused()
-    editor.fill(text)
-    editor.press("Enter")
+    """Type into a diagram element and press Enter, without waiting for the answer."""
+    typed(page, ref, text, settle=False)
 
 
 def test_a_refused_edit_stays_with_the_servers_message_and_divergence_is_shown(page):
