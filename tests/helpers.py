@@ -468,3 +468,13 @@ def live_server(**settings):
     log.seek(0)
     text = log.read()
     assert "Traceback" not in text and "ERROR" not in text, text
+
+
+def run_async(coro):
+    """asyncio.run(coro) on a thread of its own: the browser tests' sync Playwright leaves an event
+    loop running on the main thread, where asyncio.run refuses to start another."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()

@@ -14,7 +14,7 @@ import time
 import httpx
 import pytest
 
-from helpers import live_server
+from helpers import live_server, run_async
 from worst import widest, worst_invalid, worst_invalid_megabyte, worst_valid
 
 import orjson
@@ -52,7 +52,7 @@ def test_health_and_a_lecture_step_are_answered_while_the_worst_requests_are_com
     heavy |= {f"step-{k}": ("/api/step", orjson.dumps(widest(62 - k))) for k in range(2)}
     heavy |= {f"invalid-{k}": ("/api/step", worst_invalid()) for k in range(4)}
     heavy |= {f"megabyte-{k}": ("/api/step", worst_invalid_megabyte()) for k in range(2)}
-    done = asyncio.run(_scenario(port, list(heavy.items())))
+    done = run_async(_scenario(port, list(heavy.items())))
     assert done["health"][1] == 200 and done["lecture"][1] == 200
     statuses = {name: done[name][1] for name in heavy}
     assert all(statuses[n] == 200 for n in heavy if n.startswith(("valid", "step"))), statuses

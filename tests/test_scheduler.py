@@ -15,11 +15,11 @@ from app.scheduler import Budget, Busy, ClientGone, Scheduler
 from app.service import step_bytes
 from app.validation import answer_size
 from app.schemas import StepRequest
-from helpers import app_client
+from helpers import app_client, run_async
 
 
 def _run(coro):
-    return asyncio.run(coro)
+    return run_async(coro)
 
 
 def _scheduler(slots=1, queue_limit=16, budget=5.0):
