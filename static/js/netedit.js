@@ -136,3 +136,16 @@ export function removeSample(req, s) {
   out.y.splice(s, 1);
   return out;
 }
+
+/** The .grad of every tensor that requires grad in an answer, keyed by parameter address ("W:1", "b:2", "x"):
+ *  what a backward() without zero_grad() adds to (the request's `grad_before`). */
+export function gradsOf(request, response) {
+  const grads = {};
+  request.network.layers.forEach((layer, k) => {
+    const got = response.layers[k];
+    if (!layer.freeze_weights && got.grad_weights) grads[`W:${k + 1}`] = got.grad_weights;
+    if (!layer.freeze_biases && got.grad_biases) grads[`b:${k + 1}`] = got.grad_biases;
+  });
+  if (response.grad_input) grads.x = response.grad_input;
+  return grads;
+}

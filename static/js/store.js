@@ -95,11 +95,9 @@ export class Store extends EventTarget {
    * `presetId` is null unless the request is a preset's.
    */
   loadRequest(request, { optimizerState = null, traceSample = 0, step = 0, presetId = null } = {}) {
-    this._newStructure();
     const sample = Math.max(0, Math.min(traceSample, request.x.length - 1));
     this._applied = false;
-    this.set({ presetId, request, optimizerState, traceSample: sample, step, response: null, sent: null, error: null, gradBefore: null, selectedParam: null, lossHistory: [] }, "request");
-    this.recompute();
+    this._restructure({ presetId, request, optimizerState, traceSample: sample, step, response: null, sent: null, error: null, gradBefore: null, selectedParam: null, lossHistory: [] });
   }
 
   /** The body of the next POST /api/step. */
@@ -110,6 +108,14 @@ export class Store extends EventTarget {
     if (this.state.gradBefore) body.grad_before = this.state.gradBefore;
     if (this.state.noGrad) body.no_grad = true;
     return body;
+  }
+
+  // A change of what the next request is (not of a number in it): older answers are dropped,
+  // the patch shown, and the server asked again.
+  _restructure(patch) {
+    this._newStructure();
+    this.set(patch, "request");
+    this.recompute();
   }
 
   // Answers to requests sent before a structural edit no longer fit the page: drop them.
@@ -214,9 +220,7 @@ export class Store extends EventTarget {
     this._edit(edit.removeSample(this.state.request, s), { structural: true });
   }
   setTraceSample(s) {
-    this._newStructure();
-    this.set({ traceSample: s }, "request");
-    this.recompute();
+    this._restructure({ traceSample: s });
   }
 
   /** Can the updated network become the current one? Not after a diverged step. */
@@ -229,12 +233,10 @@ export class Store extends EventTarget {
   apply() {
     if (!this.canApply()) return;
     const { response, request } = this.state;
-    this._newStructure();
     const next = { ...request, network: response.network_after };
     const lossHistory = this.state.lossHistory.length ? this.state.lossHistory : [response.loss];
     this._applied = true;
-    this.set({ request: next, optimizerState: response.optimizer_state, step: 0, gradBefore: null, lossHistory }, "request");
-    this.recompute();
+    this._restructure({ request: next, optimizerState: response.optimizer_state, step: 0, gradBefore: null, lossHistory });
   }
 
   // The player.
@@ -272,31 +274,18 @@ export class Store extends EventTarget {
   accumulate() {
     const { response, request } = this.state;
     if (!response || this.state.noGrad) return;
-    const grads = {};
-    request.network.layers.forEach((layer, k) => {
-      const got = response.layers[k];
-      if (!layer.freeze_weights && got.grad_weights) grads[`W:${k + 1}`] = got.grad_weights;
-      if (!layer.freeze_biases && got.grad_biases) grads[`b:${k + 1}`] = got.grad_biases;
-    });
-    if (response.grad_input) grads.x = response.grad_input;
-    this._newStructure();
-    this.set({ gradBefore: grads }, "request");
-    this.recompute();
+    this._restructure({ gradBefore: edit.gradsOf(request, response) });
   }
 
   /** optimizer.zero_grad(): the next backward starts from zero again. */
   zeroGrad() {
     if (!this.state.gradBefore) return;
-    this._newStructure();
-    this.set({ gradBefore: null }, "request");
-    this.recompute();
+    this._restructure({ gradBefore: null });
   }
 
   /** An inference-only run (torch.no_grad()) or a training step again. */
   setNoGrad(on) {
-    this._newStructure();
-    this.set({ noGrad: Boolean(on), gradBefore: null }, "request");
-    this.recompute();
+    this._restructure({ noGrad: Boolean(on), gradBefore: null });
   }
 
   /** Pick a parameter tensor ("W:1", "b:2") to show in every view, or none. */
