@@ -28,8 +28,10 @@ _VECTOR = TypeAdapter(list[FiniteFloat], config=_STRICT)
 _CLASSES = TypeAdapter(list[StrictInt], config=_STRICT)
 
 
-def prescan(body: bytes, settings: Settings) -> list[dict]:
-    """Errors of the body's big arrays (at most MAX_ERRORS, then a count), or [] to validate it whole."""
+def prescan(body: bytes, settings: Settings, table: str | None = None, samples: str = "max_samples") -> list[dict]:
+    """Errors of the body's big arrays (at most MAX_ERRORS, then a count), or [] to validate it whole;
+    x and y are in the object `table` names (a training run's `data`, whose rows `samples` limits:
+    train_max_samples), or at the top."""
     try:
         data = orjson.loads(body)
     except orjson.JSONDecodeError:
@@ -38,12 +40,15 @@ def prescan(body: bytes, settings: Settings) -> list[dict]:
         return []
     scan = _Scan(settings)
     width = max(settings.max_inputs, settings.max_units)
-    scan.array(("x",), data.get("x"), _MATRIX, settings.max_samples, "max_samples", "samples", width)
-    y = data.get("y")
+    rows = data.get(table) if table else data
+    rows = rows if isinstance(rows, dict) else {}
+    at = (table,) if table else ()
+    scan.array((*at, "x"), rows.get("x"), _MATRIX, getattr(settings, samples), samples, "samples", width)
+    y = rows.get("y")
     if isinstance(y, list) and y and not isinstance(y[0], list):
-        scan.array(("y",), y, _CLASSES, settings.max_samples, "max_samples", "samples", classes=True)
+        scan.array((*at, "y"), y, _CLASSES, getattr(settings, samples), samples, "samples", classes=True)
     else:
-        scan.array(("y",), y, _MATRIX, settings.max_samples, "max_samples", "samples", settings.max_units)
+        scan.array((*at, "y"), y, _MATRIX, getattr(settings, samples), samples, "samples", settings.max_units)
     network = data.get("network")
     layers = network.get("layers") if isinstance(network, dict) else None
     if isinstance(layers, list):

@@ -36,15 +36,16 @@ class RequestInvalid(Exception):
         self.errors = errors
 
 
-def parse(body: bytes, settings: Settings) -> StepRequest:
-    """The step request in these bytes, checked against itself and the limits (a large body's
-    arrays first, in pieces: see prescan)."""
+def validate(model, body: bytes, settings: Settings, table: str | None = None, samples: str = "max_samples"):
+    """The model in these bytes, or RequestInvalid with at most MAX_ERRORS errors (the rest counted).
+    A large body's arrays are checked first, in pieces (see prescan); `table` names the object that
+    holds x and y when they are not at the top (a training run's `data`, limited by `samples`)."""
     if len(body) > settings.inline_max_bytes:
-        errors = prescan(body, settings)
+        errors = prescan(body, settings, table, samples)
         if errors:
             raise RequestInvalid(errors)
     try:
-        req = StepRequest.model_validate_json(body)
+        return model.model_validate_json(body)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         shown = [_error(e) for e in errors[:MAX_ERRORS]]
@@ -52,6 +53,11 @@ def parse(body: bytes, settings: Settings) -> StepRequest:
             shown.append({"type": "too_many_errors", "loc": ("body",), "input": None,
                           "msg": f"and {len(errors) - MAX_ERRORS} more errors like these"})
         raise RequestInvalid(shown) from None
+
+
+def parse(body: bytes, settings: Settings) -> StepRequest:
+    """The step request in these bytes, checked against itself and the limits."""
+    req = validate(StepRequest, body, settings)
     errors = request_errors(req, settings)
     if errors:
         raise RequestInvalid(errors)

@@ -82,3 +82,14 @@ def test_a_hostile_body_is_a_short_4xx_naming_the_problem(client, path, case):
         assert any(".".join(str(p) for p in d["loc"][1:]).endswith(field) for d in detail), detail
     assert len(r.content) < 20_000
     assert b"9" * 100 not in r.content and b"0" * 100 not in r.content  # no echo of a huge number
+
+
+@pytest.mark.parametrize("path, body, loc", [
+    ("/api/train", b'{"data": {"x": [' + b",".join([b'"a"'] * 200_000) + b"]}}", ["body", "data", "x"]),
+    ("/api/data", b'{"x": [' + b",".join([b'"a"'] * 200_000) + b"]}", ["body", "x"]),
+])
+def test_a_training_body_of_a_huge_array_is_refused_by_its_length_alone(client, path, body, loc):
+    r = client.post(path, content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 422
+    (error,) = r.json()["detail"]
+    assert error["loc"] == loc and "limit train_max_samples" in error["msg"]

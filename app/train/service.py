@@ -6,31 +6,18 @@ The route calls these on the training threads; the tests and the benchmark call 
 from __future__ import annotations
 
 import orjson
-from pydantic import ValidationError
 
 from ..config import Settings
 from ..engine.errors import SpecError
 from ..engine.ops import hyper_of
 from ..jsonsafe import finite_or_text
-from ..service import MAX_ERRORS, RequestInvalid, _error
+from ..service import RequestInvalid, validate
 from .checks import as_classes, data_errors, rows_of, split_errors, steps_of, train_errors, watch_entries
 from .datasets import Dataset, generate, table
 from .runner import Plan, Run
 from .schemas import DataRequest, DataSpec, TrainRequest
 
 _OPT = orjson.OPT_SERIALIZE_NUMPY
-
-
-def _validate(model, body: bytes):
-    try:
-        return model.model_validate_json(body)
-    except ValidationError as exc:
-        errors = exc.errors(include_url=False)
-        shown = [_error(e) for e in errors[:MAX_ERRORS]]
-        if len(errors) > MAX_ERRORS:
-            shown.append({"type": "too_many_errors", "loc": ("body",), "input": None,
-                          "msg": f"and {len(errors) - MAX_ERRORS} more errors like these"})
-        raise RequestInvalid(shown) from None
 
 
 def make_data(data: DataSpec, test_fraction: float, classes: bool) -> Dataset:
@@ -42,7 +29,7 @@ def make_data(data: DataSpec, test_fraction: float, classes: bool) -> Dataset:
 
 def data_bytes(body: bytes, settings: Settings) -> bytes:
     """POST /api/data: the data set and its split as JSON."""
-    req = _validate(DataRequest, body)
+    req = validate(DataRequest, body, settings, samples="train_max_samples")
     errors = data_errors(req, settings) or split_errors(rows_of(req), req.test_fraction)
     if errors:
         raise RequestInvalid(errors)
@@ -74,7 +61,7 @@ def plan_of(req: TrainRequest, settings: Settings) -> Plan:
 
 def start(body: bytes, settings: Settings) -> tuple[Run, bytes]:
     """A run for the request's bytes, and its first line (the snapshot at start_step)."""
-    plan = plan_of(_validate(TrainRequest, body), settings)
+    plan = plan_of(validate(TrainRequest, body, settings, table="data", samples="train_max_samples"), settings)
     try:
         run = Run(plan)
     except SpecError as exc:  # an optimizer_state that does not fit the network
