@@ -127,14 +127,25 @@ class AllowedHostsMiddleware:
     def __init__(self, app, hosts: tuple[str, ...]) -> None:
         self.app = app
         self.hosts = hosts
+        self.seen: dict[tuple, bool] = {}  # (Host header, server address) → allowed: a class sends the same few
+
+    def allowed(self, header: bytes | None, server: str | None) -> bool:
+        key = (header, server)
+        verdict = self.seen.get(key)
+        if verdict is None:
+            name = host_name(header.decode("latin-1")) if header is not None else None
+            verdict = host_allowed(name, self.hosts, server)
+            if len(self.seen) >= 256:  # a client inventing Host headers cannot grow it
+                self.seen.clear()
+            self.seen[key] = verdict
+        return verdict
 
     async def __call__(self, scope, receive, send):
         if scope["type"] not in ("http", "websocket"):
             return await self.app(scope, receive, send)
         header = next((v for k, v in scope["headers"] if k == b"host"), None)
-        name = host_name(header.decode("latin-1")) if header is not None else None
         server = scope.get("server")
-        if host_allowed(name, self.hosts, server[0] if server else None):
+        if self.allowed(header, server[0] if server else None):
             return await self.app(scope, receive, send)
         if scope["type"] == "websocket":
             return await send({"type": "websocket.close", "code": 1008})

@@ -6,6 +6,8 @@ benchmarks call them directly. The JSON shape of a step answer is written here, 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import orjson
 from pydantic import ValidationError
 
@@ -22,7 +24,7 @@ from .jsonsafe import finite_or_text
 from .prescan import prescan
 from .registry import LOSSES
 from .schemas import NetworkSpec, StepRequest
-from .validation import request_errors
+from .validation import answer_size, request_errors
 
 
 MAX_ERRORS = 50  # validation errors a 422 lists; the rest are counted
@@ -103,11 +105,18 @@ def _network(net: NetworkSpec, weights: list, biases: list) -> dict:
     }
 
 
+@lru_cache(maxsize=256)
+def _explained(st: Structure) -> tuple[str, list, int]:
+    """What a step needs from its structure's explanation, derived once per structure: the explanation's
+    key, and the loss terms its formula writes out when it cannot write them all (and how many there are)."""
+    pairs, count = loss_pairs(Context(st)) if st.samples * st.layers[-1].units > MAX_LOSS_TERMS else ((), 0)
+    return explain_key(st), pairs, count
+
+
 def step_input(req: StepRequest) -> tuple[StepInput, str]:
     """The engine's input for a checked request, and the key of its explanation."""
     net = req.network
-    st = structure(req)
-    pairs, count = loss_pairs(Context(st)) if len(req.x) * net.layers[-1].units > MAX_LOSS_TERMS else ((), 0)
+    key, pairs, count = _explained(structure(req))
     shape = Shape(net.inputs, tuple((layer.units, layer.activation, layer.freeze_weights, layer.freeze_biases)
                                     for layer in net.layers), net.loss, req.optimizer.name, req.dtype)
     inp = StepInput(
@@ -117,7 +126,7 @@ def step_input(req: StepRequest) -> tuple[StepInput, str]:
         shown_terms=pairs if len(pairs) < count else None,
         grad_before=req.grad_before, backward_passes=req.backward_passes, no_grad=req.no_grad,
     )
-    return inp, explain_key(st)
+    return inp, key
 
 
 def compute(req: StepRequest, threads: int = 1, check=None) -> tuple[StepResult, str]:
@@ -159,9 +168,15 @@ def answer(req: StepRequest, result: StepResult, key: str) -> dict:
     return finite_or_text(content) if r.diverged else content
 
 
-def encode(content: dict) -> bytes:
-    """The answer's JSON, written once (numpy arrays directly), in short pieces (see jsonpieces)."""
-    return jsonpieces.dumps(content, option=orjson.OPT_SERIALIZE_NUMPY)
+PIECES_FROM = 256 * 1024  # estimated answer bytes from which the JSON is written in pieces (~0.3 ms in one call below)
+
+
+def encode(content: dict, pieces: bool = True) -> bytes:
+    """The answer's JSON, written once (numpy arrays directly); a large one in short pieces (see jsonpieces),
+    a small one in one call (in pieces, the lecture's answer cost more than its torch step)."""
+    if pieces:
+        return jsonpieces.dumps(content, option=orjson.OPT_SERIALIZE_NUMPY)
+    return orjson.dumps(content, option=orjson.OPT_SERIALIZE_NUMPY)
 
 
 def answer_bytes(req: StepRequest, settings: Settings, check=None) -> bytes:
@@ -170,7 +185,7 @@ def answer_bytes(req: StepRequest, settings: Settings, check=None) -> bytes:
     result, key = compute(req, settings.torch_threads, check)
     if check is not None:
         check("writing the answer")
-    return encode(answer(req, result, key))
+    return encode(answer(req, result, key), pieces=answer_size(req) > PIECES_FROM)
 
 
 def step_bytes(body: bytes, settings: Settings, check=None) -> bytes:
