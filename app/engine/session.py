@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-import numpy as np
 import torch
 from torch import nn
 
@@ -21,7 +20,7 @@ from .network import DTYPES, MLP, initial_parameters, linear
 from .ops import make_activation, make_loss, make_optimizer
 from .optim_state import dump_state, load_state
 from .passes import BackwardOrder, PassGrads, infer, load_grads
-from .stepio import Shape, StepInput, StepResult, all_finite, as_array, as_tensor, read_out
+from .stepio import Shape, StepInput, StepResult, all_finite, as_array, as_tensor
 
 
 class Session:
@@ -127,65 +126,58 @@ class Session:
         check("reading the gradients")
         weights = self._before(inp.weights, self.weights)
         biases = self._before(inp.biases, self.biases)
+        grad_w = [as_array(w.grad) for w in self.weights]
+        grad_b = [as_array(b.grad) for b in self.biases]
         if recorder is not None:
             graph = autograd_graph(loss, self.named, x, len(self.linears), self.shape.layers[-1][0], captured, order)
             if not nan_out:
                 self.graphs[len(inp.x)] = graph
+        sample_grads = self._sample_grads(captured, x, inp.sample) if len(inp.x) > 1 else None
         loss_rest = None
         if inp.shown_terms is not None:  # NaN when the output is: the formula still names the rest
             loss_rest = float("nan") if nan_out else self._loss_rest(output, y, inp.shown_terms)
         check("the optimizer's step")
         if self.optimizer is not None:
-            self.optimizer.step()  # the gradients are read after it: torch's step does not write .grad
+            self.optimizer.step()
         check("reading the values")
-        sample = self._sample_grads(captured, x, inp.sample) if len(inp.x) > 1 else None
-        adam = self._adam_terms(inp.hyper) if self.shape.optimizer == "adam" else None
-        read, finite = read_out({
-            "pre": [s for s, _ in captured], "post": [z for _, z in captured],
-            "grad_pre": [s.grad for s, _ in captured], "grad_post": [z.grad for _, z in captured],
-            "grad_w": [w.grad for w in self.weights], "grad_b": [b.grad for b in self.biases], "grad_x": [x.grad],
-            "w_after": self.weights, "b_after": self.biases,
-            "prob": [torch.softmax(output.detach(), dim=1)] if self.classes else [],
-            "sample": [t for pair in sample or () for t in pair],
-            "adam": [t for quad in adam or () for t in quad],
-        })
-        loss_value = loss.item()
-        state = dump_state(self.shape.optimizer, self.optimizer, self.names)
+        pre = [as_array(s) for s, _ in captured]
+        post = [as_array(z) for _, z in captured]
+        grad_pre = [as_array(s.grad) for s, _ in captured]
+        grad_post = [as_array(z.grad) if z.grad is not None else g for (_, z), g in zip(captured, grad_pre)]
         result = StepResult(
-            loss=loss_value,
-            pre=read["pre"],
-            post=read["post"],
-            grad_pre=read["grad_pre"],
-            grad_post=[zg if zg is not None else g for zg, g in zip(read["grad_post"], read["grad_pre"])],
-            grad_weights=read["grad_w"],
-            grad_biases=read["grad_b"],
-            grad_input=read["grad_x"][0],
+            loss=loss.item(),
+            pre=pre,
+            post=post,
+            grad_pre=grad_pre,
+            grad_post=grad_post,
+            grad_weights=grad_w,
+            grad_biases=grad_b,
+            grad_input=as_array(x.grad),
             weights=weights,
             biases=biases,
-            weights_after=read["w_after"],
-            biases_after=read["b_after"],
-            probabilities=read["prob"][0] if self.classes else None,
-            state=state,
-            optimizer_terms=_adam_entries(read["adam"]) if adam is not None else None,
-            sample_grads=[{"weights": w, "biases": b} for w, b in zip(read["sample"][::2], read["sample"][1::2])]
-            if sample is not None else None,
+            weights_after=[as_array(w) for w in self.weights],
+            biases_after=[as_array(b) for b in self.biases],
+            probabilities=as_array(torch.softmax(output.detach(), dim=1)) if self.classes else None,
+            state=dump_state(self.shape.optimizer, self.optimizer, self.names),
+            optimizer_terms=self._adam_terms(inp.hyper) if self.shape.optimizer == "adam" else None,
+            sample_grads=sample_grads,
             loss_rest=loss_rest,
             graph=graph,
             diverged=False,
             accumulation=accumulation,
         )
-        result.diverged = not (finite and _finite_rest(loss_value, loss_rest, state, accumulation))
+        result.diverged = not all_finite(result)
         return result
 
-    def _sample_grads(self, captured, x: torch.Tensor, n: int) -> list[tuple]:
-        """The traced sample's share of each batch gradient: ∂L/∂s of sample n times its inputs,
-        (weights, biases) per layer as tensors (None for a frozen one)."""
+    def _sample_grads(self, captured, x: torch.Tensor, n: int) -> list[dict]:
+        """The traced sample's share of each batch gradient: ∂L/∂s of sample n times its inputs."""
         out = []
         with torch.no_grad():
             a = x.detach()
             for (s, z), w, b in zip(captured, self.weights, self.biases):
                 g = s.grad[n]
-                out.append((torch.outer(g, a[n]) if w.requires_grad else None, g if b.requires_grad else None))
+                out.append({"weights": as_array(torch.outer(g, a[n])) if w.requires_grad else None,
+                            "biases": as_array(g) if b.requires_grad else None})
                 a = z.detach()
         return out
 
@@ -200,43 +192,22 @@ class Session:
             n = shown[0][0]  # the shown terms are the traced sample's first outputs
             return (terms.sum() - terms[n, : len(shown)].sum()).item()
 
-    def _adam_terms(self, hyper: dict) -> list[tuple]:
-        """m̂ = m/(1 − β₁ᵗ) and v̂ = v/(1 − β₂ᵗ) of every element, from the state torch wrote:
-        (m̂ of W, v̂ of W, m̂ of b, v̂ of b) per layer as tensors (None where nothing was stepped)."""
+    def _adam_terms(self, hyper: dict) -> list[dict]:
+        """m̂ = m/(1 − β₁ᵗ) and v̂ = v/(1 − β₂ᵗ) of every element, from the state torch wrote."""
         beta1, beta2 = hyper["betas"]
         out = []
         for w, b in zip(self.weights, self.biases):
-            terms = []
-            for p in (w, b):
+            entry = {}
+            for kind, p in (("weight", w), ("bias", b)):
                 st = self.optimizer.state.get(p)
                 if not st or not p.requires_grad:  # a frozen parameter's state is kept, not stepped
-                    terms += [None, None]
+                    entry[kind] = None
                     continue
                 t = float(st["step"])
-                terms += [st["exp_avg"] / (1 - beta1**t), st["exp_avg_sq"] / (1 - beta2**t)]
-            out.append(tuple(terms))
+                entry[kind] = {"m_hat": as_array(st["exp_avg"] / (1 - beta1**t)),
+                               "v_hat": as_array(st["exp_avg_sq"] / (1 - beta2**t))}
+            out.append(entry)
         return out
-
-
-def _adam_entries(arrays: list) -> list[dict]:
-    """The answer's optimizer_terms from the arrays read out, four per layer (see _adam_terms)."""
-    out = []
-    for k in range(0, len(arrays), 4):
-        m_w, v_w, m_b, v_b = arrays[k:k + 4]
-        out.append({"weight": None if m_w is None else {"m_hat": m_w, "v_hat": v_w},
-                    "bias": None if m_b is None else {"m_hat": m_b, "v_hat": v_b}})
-    return out
-
-
-def _finite_rest(loss: float, loss_rest: float | None, state: dict | None, accumulation: dict | None) -> bool:
-    """Are the numbers outside the one read-out copy finite: the loss, its unshown terms, the optimizer's
-    state and the gradients of each accumulated pass?"""
-    arrays = [np.asarray([loss, 0.0 if loss_rest is None else loss_rest])]
-    for entry in (state or {}).get("params", {}).values():
-        arrays += [a for a in entry.values() if isinstance(a, np.ndarray)]
-    if accumulation is not None:
-        arrays += list(accumulation["pass_grads"].values())
-    return all(bool(np.isfinite(a).all()) for a in arrays)
 
 
 def _no_check(phase: str) -> None:

@@ -106,27 +106,3 @@ def as_array(t: torch.Tensor | None):
         return None
     t = t.detach()
     return t.numpy() if t.dtype == torch.float64 else t.double().numpy()
-
-
-def read_out(groups: dict[str, list]) -> tuple[dict[str, list], bool]:
-    """Many tensors read in one copy: {name: [tensor or None]} → {name: [float64 array or None]}, and
-    whether every number is finite. One torch.cat and one finiteness check for the whole step, not
-    one numpy conversion and one concatenation per tensor (the lecture's step reads 20 of them)."""
-    tensors = [t.detach() for ts in groups.values() for t in ts if t is not None]
-    if not tensors:
-        return {name: [None] * len(ts) for name, ts in groups.items()}, True
-    flat = torch.cat([t.reshape(-1) for t in tensors])
-    flat = (flat if flat.dtype == torch.float64 else flat.double()).numpy()
-    finite = bool(np.isfinite(flat).all())
-    out, start = {}, 0
-    for name, ts in groups.items():
-        arrays = []
-        for t in ts:
-            if t is None:
-                arrays.append(None)
-                continue
-            size = t.numel()
-            arrays.append(flat[start:start + size].reshape(tuple(t.shape)))
-            start += size
-        out[name] = arrays
-    return out, finite
