@@ -22,7 +22,8 @@ SEED = 1234
 class Figure:
     """One line of the summary: what was measured, its value, the goal and whether it is met.
 
-    `met` is None when the figure could not be measured; `value` then says why.
+    `met` is None when the figure could not be measured (`value` then says why), or when the
+    figure has no goal of its own and is reported beside the others (its goal is then "reported").
     """
 
     section: str
@@ -33,7 +34,9 @@ class Figure:
 
     @property
     def verdict(self) -> str:
-        """MET, NOT MET, or NOT MEASURED."""
+        """MET, NOT MET, NOT MEASURED, or REPORTED (a figure without a goal of its own)."""
+        if self.goal == "reported":
+            return "REPORTED"
         return {True: "MET", False: "NOT MET", None: "NOT MEASURED"}[self.met]
 
     def as_dict(self) -> dict:

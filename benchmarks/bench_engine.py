@@ -30,7 +30,7 @@ def ratio_figures(section: str, name: str, row: dict) -> list[Figure]:
                f"≤ {GOAL_RATIO:g}×", row["session_ratio"] <= GOAL_RATIO),
         Figure(section, f"request bytes → answer bytes ÷ bare torch, {LABELS[name]}",
                f"{ms(row['engine_s'])} / {ms(row['bare_s'])} = {row['ratio']:.1f}×",
-               f"≤ {GOAL_RATIO:g}×", row["ratio"] <= GOAL_RATIO),
+               "reported", None),  # the goal for the whole path is the throughput's (section 3)
     ]
 
 
