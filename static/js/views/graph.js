@@ -7,12 +7,37 @@
 
 import { backwardOrder, collapse, layoutDag, moduleOf } from "../dag.js";
 import { fmtTensor } from "../format.js";
+import { linkMarks, tensorOfAddress, tensorOfParam } from "../linking.js";
 import { isShown } from "./tabs.js";
 import { h, setAttrs, setText, svg } from "./dom.js";
 import { mountGraphControls } from "./graphcontrols.js";
 import { mountGradcheck } from "./gradcheck.js";
 
 const shapeText = (shape) => `(${(shape ?? []).join(", ")})`;
+
+/** The tensor a node stands for (linking.js): a leaf its parameter, a backward node the output whose gradient it receives. */
+export function nodeTensor(n) {
+  if (n.kind === "parameter") return tensorOfParam(n.address);
+  if (n.kind === "module") return `W:${n.module.slice(1)}`;
+  if (n.kind === "output") return "L";
+  return n.receives?.length ? tensorOfAddress(n.receives[0]) : "L";
+}
+
+/**
+ * Is node `n` the one the player's step is about? Backward: it receives the gradient the step
+ * computes; forward: it is the backward node of the operation that computed the step's value
+ * (s → Addmm, z → the activation's); the loss: the root; update: the parameter's leaf.
+ */
+export function isStepNode(n, step) {
+  const target = step?.target;
+  if (!target || n.kind === "module") return false;
+  const gets = (a) => (n.receives ?? []).some((r) => a === r || a.startsWith(`${r},`));
+  if (step.phase === "backward") return gets(target);
+  if (target === "L") return n.kind === "output";
+  const [q, idx = ""] = target.split(":");
+  if (q.endsWith("'")) return n.kind === "parameter" && n.address === `${q.slice(0, -1)}:${idx.split(",")[0]}`;
+  return n.kind === "function" && ["s", "z"].includes(q) && gets(`dL/d${target}`);
+}
 const SYMBOL = { b: "β", x: "x", W: "W", s: "s", z: "z" };
 
 /** A gradient's address in words: "dL/ds:2" → "∂L/∂s of layer 2", "dL/dx" → "∂L/∂x". */
@@ -32,6 +57,7 @@ export function mountGraph(root, store) {
   const wrap = h("div", { class: "graph-wrap" });
   const el = svg("svg", { class: "autograd", role: "group", "aria-label": "Autograd graph", "data-graph": "" });
   wrap.append(el);
+  el.addEventListener("pointerleave", () => store.setHoverTensor(null));
   // The switches fold away: the graph itself needs the height on a projector.
   const switches = h("details", { class: "graph-switches", "data-switches": "" },
     h("summary", {}, "Switches: backward twice · freeze · no_grad"), controls);
@@ -111,7 +137,10 @@ export function mountGraph(root, store) {
       if (leaf) Object.assign(attrs, { "data-param": n.address, tabindex: 0, role: "button", "aria-label": `${n.name} of ${n.label} ${shapeText(n.shape)}: select` });
       if (n.kind === "module") Object.assign(attrs, { "data-module": n.module });
       if (n.kind === "output") attrs["data-loss"] = "";
+      const key = nodeTensor(n);
+      if (key) attrs["data-tensor"] = key;
       const g = svg("g", attrs);
+      g.addEventListener("pointerenter", () => store.setHoverTensor(key));
       svg("rect", { width: p.w, height: p.h, rx: font * 0.4 }, g);
       const texts = nodeLines(n).map((t, i) => {
         const text = svg("text", { x: p.w / 2, y: font * 0.2 + line * (i + 0.5), dy: "0.35em", "text-anchor": "middle", class: i === 0 ? "gn-name" : "gn-sub" }, g);
@@ -120,7 +149,7 @@ export function mountGraph(root, store) {
       });
       const title = svg("title", {}, g);
       el.append(g);
-      boxes.set(n.id, { g, texts, title, n });
+      boxes.set(n.id, { g, texts, title, n, key });
       if (leaf) {
         const pick = () => store.selectParam(store.state.selectedParam === n.address ? null : n.address);
         g.addEventListener("click", pick);
@@ -171,6 +200,7 @@ export function mountGraph(root, store) {
       paintModules();
     }
     const { boxes, order, byId } = built;
+    const link = linkMarks(store.state);
     const last = order.length - 1;
     k = Math.max(0, Math.min(k, last));
     const ran = new Set(order.slice(0, k + 1));
@@ -179,6 +209,9 @@ export function mountGraph(root, store) {
       b.g.classList.toggle("ran", ran.has(id));
       b.g.classList.toggle("current", id === current && k < last);
       b.g.classList.toggle("selected", b.n.kind === "parameter" && b.n.address === store.state.selectedParam);
+      const m = link.tensor(b.key);
+      b.g.classList.toggle("hl", m.hl);
+      b.g.classList.toggle("focus", m.focus);
       if (b.n.kind === "parameter") {
         const v = store.value(b.n.grad_address);
         setText(b.texts[2], ran.has(id) ? `∂L/∂${b.n.label} ${fmtTensor(v, numbers)}` : ".grad not filled yet");
@@ -191,11 +224,9 @@ export function mountGraph(root, store) {
       }
       setText(b.title, b.n.kind === "module" ? b.n.members.map((m) => byId.get(m).name).join(", ") : flowText(b.n) || b.n.name);
     }
-    // The player's step in the backward phase: the node that receives the gradient it computes.
+    // The player's step: the node it is about (isStepNode), in every phase.
     const cur = store.steps[store.state.step];
-    const target = cur?.phase === "backward" ? cur.target : null;
-    const receives = (n) => (n.receives ?? []).some((a) => target === a || target.startsWith(`${a},`));
-    for (const b of boxes.values()) b.g.classList.toggle("player", Boolean(target) && b.n.kind !== "module" && receives(b.n));
+    for (const b of boxes.values()) b.g.classList.toggle("player", isStepNode(b.n, cur));
     for (const [edgeKey, line] of built.edges) line.classList.toggle("ran", ran.has(edgeKey.split("→")[0]) && ran.has(edgeKey.split("→")[1]));
     setText(counter, `${k + 1} / ${order.length}`);
     setAttrs(counter, { "aria-label": `node ${k + 1} of ${order.length} in autograd's order` });

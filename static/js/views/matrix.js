@@ -42,12 +42,18 @@ export function paintMatrix(m, value) {
   }
 }
 
-/** Mark the cells of the player's step (its target, the numbers its formula uses) and the hovered element. */
-export function markCells(cells, { target = null, refs = new Set(), highlight = null, selected = null } = {}) {
+/**
+ * Mark the cells of the player's step (its target, the numbers its formula uses), the element
+ * or tensor hovered and the element selected in any view (`link`: linking.js linkMarks), and
+ * the parameter tensor picked in the graph (`selected`, "W:1").
+ */
+export function markCells(cells, { target = null, refs = new Set(), link = null, selected = null } = {}) {
   for (const { td, address } of cells) {
     td.classList.toggle("current", address === target);
     td.classList.toggle("in-formula", address !== target && refs.has(address));
-    td.classList.toggle("hl", highlight !== null && td.dataset.ref === highlight);
+    const m = link ? link.ref(td.dataset.ref) : { hl: false, focus: false };
+    td.classList.toggle("hl", m.hl);
+    td.classList.toggle("focus", m.focus);
     td.classList.toggle("selected", selected !== null && address.startsWith(`${selected},`));
   }
 }

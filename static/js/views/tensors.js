@@ -6,6 +6,7 @@
 // step marks its cells.
 
 import { backwardTerms, forwardTerms, NOTATIONS, shapesLine } from "../tensorforms.js";
+import { linkMarks } from "../linking.js";
 import { isShown } from "./tabs.js";
 import { h, setText } from "./dom.js";
 import { markCells, matrixEl, paintMatrix } from "./matrix.js";
@@ -23,6 +24,11 @@ export function mountTensors(root, store) {
 
   body.addEventListener("pointerover", (e) => store.setHighlight(e.target.closest?.("td[data-ref]")?.dataset.ref ?? null));
   body.addEventListener("pointerleave", () => store.setHighlight(null));
+  // A click selects the cell's element in every view (linking.js).
+  body.addEventListener("click", (e) => {
+    const ref = e.target.closest?.("td[data-ref]")?.dataset.ref;
+    if (ref) store.focusOn(store.state.focus === ref ? null : ref);
+  });
 
   function build(key, backward) {
     const { request, reg } = store.state;
@@ -77,9 +83,9 @@ export function mountTensors(root, store) {
 
   function mark() {
     if (!built) return;
-    const { response, step, highlight, selectedParam } = store.state;
+    const { response, step, selectedParam } = store.state;
     const cur = response ? store.steps[step] ?? null : null;
-    markCells(built.cells, { target: cur?.target ?? null, refs: new Set(cur?.refs ?? []), highlight, selected: selectedParam });
+    markCells(built.cells, { target: cur?.target ?? null, refs: new Set(cur?.refs ?? []), link: linkMarks(store.state), selected: selectedParam });
   }
 
   // The player's step: its cell in sight (on a projector the layers are taller than the panel).
