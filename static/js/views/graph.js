@@ -60,13 +60,14 @@ export function mountGraph(root, store) {
   el.addEventListener("pointerleave", () => store.setHoverTensor(null));
   // The switches fold away: the graph itself needs the height on a projector.
   const switches = h("details", { class: "graph-switches", "data-switches": "" },
-    h("summary", {}, "Switches: backward twice · freeze · no_grad"), controls);
+    h("summary", { title: "backward() twice without zero_grad() · freeze a layer · torch.no_grad()" }, "Switches"), controls);
   // The bar stays put; the graph and the check scroll below it (stepping keeps the node in sight).
   wrap.append(check);
-  root.append(h("div", { class: "torch-bar" }, stepper, modules), switches, detail, wrap);
+  root.append(h("div", { class: "torch-bar" }, stepper, modules, switches, detail), wrap);
   mountGraphControls(controls, store);
   mountGradcheck(check, store);
 
+  const measure = document.createElement("canvas").getContext("2d");
   const collapsed = new Set();
   let k = Infinity; // autograd has run the nodes order[0..k]
   let graphKey = null;
@@ -91,9 +92,12 @@ export function mountGraph(root, store) {
     b?.g.scrollIntoView?.({ block: "nearest", inline: "nearest" });
   }
 
-  function nodeLines(n, order) {
+  // On a projector (compact) a leaf is two lines: its name, then its tensor, shape and .grad.
+  let compact = false;
+  function nodeLines(n) {
     if (n.kind === "module") return [`Linear ${n.module.slice(1)}`, `${n.members.length} nodes`];
     if (n.kind === "output") return ["loss L"];
+    if (n.kind === "parameter" && compact) return [n.name, `${n.label ?? n.param} ${shapeText(n.shape)}`];
     if (n.kind === "parameter") return [n.name, `${n.label ?? n.param} ${shapeText(n.shape)}`, ""];
     return n.receives?.length ? [n.name, ""] : [n.name];
   }
@@ -103,17 +107,26 @@ export function mountGraph(root, store) {
     const graph = response.autograd;
     const { nodes, edges } = collapse(graph.nodes, graph.edges, collapsed);
     const font = parseFloat(getComputedStyle(root).fontSize) || 16;
-    // On a projector a box shows one number of its gradient (the rest in its title): the graph must fit.
-    numbers = store.state.presenting ? 1 : 2;
-    const line = font * 1.25;
+    // On a projector a box names its gradient without numbers (they are in the line above the graph
+    // for the node autograd runs, and in each box's title): the whole graph fits at 24 px.
+    numbers = store.state.presenting ? 0 : 2;
+    compact = store.state.presenting;
+    const line = font * (compact ? 1.15 : 1.25);
+    // Boxes as wide as their text as the browser draws it (a guess per character wastes a projector's width).
+    measure.font = `${font}px ${getComputedStyle(el).fontFamily}`;
+    const textWidth = (t) => measure.measureText(t).width;
     const size = (n) => {
       const lines = nodeLines(n);
-      // A leaf's last line is "∂L/∂W [g₀, g₁, …]", written later: room for two short numbers.
-      const room = n.kind === "parameter" ? `${n.label}`.length + (numbers === 1 ? 13 : 20) : lines.length > 1 ? (numbers === 1 ? 16 : 22) : 0;
-      const chars = Math.max(...lines.map((t) => t.length), room);
-      return { w: chars * font * 0.6 + font * 0.6, h: lines.length * line + font * 0.4 };
+      // A leaf's last line is "∂L/∂W [g₀, g₁, …]" (compact: "W (2, 3) [g₀, …]"), written later: room for its numbers.
+      const numbersText = numbers === 0 ? "" : "[−0.0000, −0.0000, …]";
+      const room = n.kind === "parameter" ? (compact ? `${lines[1]} ${numbersText}` : `∂L/∂${n.label} ${numbersText}`)
+        : lines.length > 1 ? `∂L/∂W ${numbersText}` : "";
+      const w = Math.max(...lines.map(textWidth), textWidth(room));
+      return { w: w + font * 0.8, h: lines.length * line + font * 0.4 };
     };
-    const lay = layoutDag(nodes, edges, size, { gap: font * 0.5, rowGap: font * 0.75, pad: 4 });
+    // On a projector the leaves and the loss sit beside the node they hang from: a graph half as tall.
+    const lay = layoutDag(nodes, edges, size, { gap: font * 0.5, rowGap: font * (compact ? 0.5 : 0.75), pad: 4,
+      beside: compact ? (n) => n.kind === "parameter" || n.kind === "output" : null, maxWidth: wrap.clientWidth || Infinity });
     el.replaceChildren();
     setAttrs(el, { width: lay.width, height: lay.height, viewBox: `0 0 ${lay.width} ${lay.height}` });
     // A wide screen draws the graph larger; a projector never smaller than its 24 px text (it scrolls).
@@ -193,7 +206,7 @@ export function mountGraph(root, store) {
       setText(detail, "torch.no_grad(): the forward pass recorded no graph, so there is nothing to draw and no gradient.");
       return;
     }
-    const key = JSON.stringify([graph, [...collapsed].sort(), store.state.presenting]);
+    const key = JSON.stringify([graph, [...collapsed].sort(), store.state.presenting, Math.round(wrap.clientWidth / 40)]);
     if (key !== graphKey) {
       built = build();
       graphKey = key;
@@ -214,13 +227,14 @@ export function mountGraph(root, store) {
       b.g.classList.toggle("focus", m.focus);
       if (b.n.kind === "parameter") {
         const v = store.value(b.n.grad_address);
-        setText(b.texts[2], ran.has(id) ? `∂L/∂${b.n.label} ${fmtTensor(v, numbers)}` : ".grad not filled yet");
+        if (compact) setText(b.texts[1], `${b.n.label} ${shapeText(b.n.shape)}`);
+        else setText(b.texts[2], ran.has(id) ? `∂L/∂${b.n.label} ${fmtTensor(v, numbers)}` : ".grad not filled yet");
         setAttrs(b.g, { "data-grad": ran.has(id) ? JSON.stringify(v ?? null) : null });
       } else if (b.n.kind === "function" && b.texts[1]) {
         // The gradient this node receives, once autograd has run it.
         const a = b.n.receives[0];
         const name = gradName(a).split(" of ")[0];
-        setText(b.texts[1], ran.has(id) ? `${name}${b.n.transposed ? "ᵀ" : ""} ${fmtTensor(store.value(a), numbers)}` : "");
+        setText(b.texts[1], ran.has(id) ? `${name}${b.n.transposed ? "ᵀ" : ""}${numbers ? ` ${fmtTensor(store.value(a), numbers)}` : ""}` : "");
       }
       setText(b.title, b.n.kind === "module" ? b.n.members.map((m) => byId.get(m).name).join(", ") : flowText(b.n) || b.n.name);
     }

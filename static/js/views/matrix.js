@@ -13,7 +13,9 @@ const SHORT_ABOVE = 24;
 /** A matrix element for a term {symbol, cells, t, kind, shape}; `element(address)` names its diagram element. */
 export function matrixEl(term, element) {
   const count = term.cells.reduce((n, row) => n + row.length, 0);
-  const table = h("table", { class: `matrix kind-${term.kind}`, "data-matrix": term.symbol });
+  // A single row wraps when it is wider than the panel (as NumPy prints a long row); its shape says what it is.
+  const oneRow = term.cells.length === 1 && count > 1 ? " one-row" : "";
+  const table = h("table", { class: `matrix kind-${term.kind}${oneRow}`, "data-matrix": term.symbol });
   const cells = [];
   for (const row of term.cells) {
     const tr = h("tr");

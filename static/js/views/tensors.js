@@ -19,7 +19,10 @@ export function mountTensors(root, store) {
   notation.addEventListener("change", () => store.set({ notation: notation.value }, "notation"));
   const note = h("p", { class: "torch-note" });
   const body = h("div", { class: "tensor-layers", "data-tensors": "" });
-  root.append(h("div", { class: "torch-bar" }, h("label", { class: "field" }, "Notation ", notation), note), body);
+  // When the layers do not all fit the panel (a projector), one layer at a time: the player's step's, or the one picked here.
+  const picker = h("span", { class: "t-picker", role: "group", "aria-label": "Layer shown", "data-layer-picker": "" });
+  root.append(h("div", { class: "torch-bar" }, h("label", { class: "field" }, "Notation ", notation), picker, note), body);
+  let picked = null; // {layer, step}: the layer picked, until the player moves
   let built = null; // {key, cells, matrices}
 
   body.addEventListener("pointerover", (e) => store.setHighlight(e.target.closest?.("td[data-ref]")?.dataset.ref ?? null));
@@ -79,6 +82,29 @@ export function mountTensors(root, store) {
     if (built?.key !== key) built = build(key, backward);
     for (const m of built.matrices) paintMatrix(m, (a) => store.value(a));
     mark();
+    fit();
+  }
+
+  // The layer the player's step is about (its target's layer; the loss: the last layer).
+  function stepLayer() {
+    const { response, step, request, reg } = store.state;
+    const target = response ? store.steps[step]?.target : null;
+    const parsed = target ? reg.addresses.parse(target) : null;
+    const l = parsed && ["s", "z", "W", "b", "dL/ds", "dL/dz", "dL/dW", "dL/db", "W'", "b'"].includes(parsed.q) ? parsed.idx[0] : null;
+    return l ?? request.network.layers.length;
+  }
+
+  function fit() {
+    const sections = [...body.children];
+    for (const s of sections) s.hidden = false;
+    const overflows = root.scrollHeight > root.clientHeight + 1 && sections.length > 1;
+    if (picked && picked.step !== store.state.step) picked = null;
+    const layer = overflows ? picked?.layer ?? stepLayer() : null;
+    for (const s of sections) s.hidden = layer !== null && Number(s.dataset.layer) !== layer;
+    picker.replaceChildren(...(layer === null ? [] : sections.map((s) => h("button", {
+      type: "button", "data-show-layer": s.dataset.layer, "aria-pressed": String(Number(s.dataset.layer) === layer),
+      onclick: () => { picked = { layer: Number(s.dataset.layer), step: store.state.step }; fit(); },
+    }, `Layer ${s.dataset.layer}`))));
   }
 
   function mark() {
