@@ -35,7 +35,7 @@ export function isStepNode(n, step) {
   if (step.phase === "backward") return gets(target);
   if (target === "L") return n.kind === "output";
   const [q, idx = ""] = target.split(":");
-  if (q.endsWith("'")) return n.kind === "parameter" && n.address === `${q.slice(0, -1)}:${idx.split(",")[0]}`;
+  if (step.phase === "update") return n.kind === "parameter" && n.address === `${q.replace(/'$/, "")}:${idx.split(",")[0]}`;
   return n.kind === "function" && ["s", "z"].includes(q) && gets(`dL/d${target}`);
 }
 const SYMBOL = { b: "β", x: "x", W: "W", s: "s", z: "z" };
