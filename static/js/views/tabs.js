@@ -27,14 +27,14 @@ export function nextView(store) {
 export const isShown = (store, id) => (store.state.viewTab ?? "diagram") === id || (id === "diagram" && besideActive(store));
 
 export function mountTabs(root, store) {
-  root.setAttribute("role", "tablist");
-  // A tab for each view whose panel is in the page.
+  // A tab for each view whose panel is in the page (in a tablist of their own: the bar also holds
+  // the "Beside the diagram" switch, which is not a tab).
   const present = VIEW_TABS.filter(([id]) => document.querySelector(`[data-view="${id}"]`));
   const buttons = present.map(([id, title]) => h("button", {
     type: "button", role: "tab", "data-view-tab": id, id: `tab-${id}`, "aria-controls": `view-${id}`,
     onclick: () => store.set({ viewTab: id }, "tab"),
   }, title));
-  root.append(...buttons);
+  root.append(h("div", { class: "view-tablist", role: "tablist", "aria-label": "Views" }, ...buttons));
   root.hidden = buttons.length < 2;
   // Arrow keys move between tabs (the ARIA tabs pattern); the page's own ←/→ are for the player.
   root.addEventListener("keydown", (e) => {
