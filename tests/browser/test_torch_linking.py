@@ -194,3 +194,34 @@ def test_the_tensor_view_shows_one_layer_at_a_time_when_they_do_not_fit(page):
     # The loss step is about the last layer's output.
     page.locator('[data-phase-button="loss"]').click()
     expect(panel.locator('[data-layer="2"]')).to_be_visible()
+
+
+def test_a_crowded_matrix_keeps_the_steps_numbers_and_shows_all_on_demand(page):
+    panel = open_present(page, "tensors", "mini-mlp")
+    w = panel.locator('[data-layer="1"] [data-form="notation"] [data-matrix="W"]')
+    # Step 1 is s⁰ of layer 1: W's first row (all 8 of its weights) is kept; most of the 16 rows are elided.
+    expect(w.locator('td[data-address^="W:1,0,"]')).to_have_count(8)
+    shown = w.locator("td[data-address]").count()
+    assert 8 <= shown < 16 * 8
+    expect(panel.locator('[data-form="notation"] [data-shape]').first).to_have_text("(16,8)")
+    w.locator("[data-expand]").first.click()
+    expect(w.locator("td[data-address]")).to_have_count(16 * 8)
+    panel.locator("[data-control=elide]").click()
+    expect(w.locator("td[data-address]")).to_have_count(shown)
+    # The player moves to s of unit 1: its row is kept too.
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    expect(w.locator('td[data-address^="W:1,1,"]')).to_have_count(8)
+
+
+def test_beside_in_presentation_needs_the_room_of_a_closed_build_panel(page):
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(page.base_url + "/?present&panel&beside&view=tensors")
+    expect(page.locator(f"{EXPLAIN} [data-line=value]")).to_be_visible()
+    # The build panel open: too narrow for two views at 24 px, the tensors alone.
+    expect(page.locator('[data-view="tensors"]')).to_be_visible()
+    expect(page.locator('[data-view="diagram"]')).to_be_hidden()
+    page.evaluate("window.backpropLab.set({ panelOpen: false }, 'panel')")
+    expect(page.locator('[data-view="diagram"]')).to_be_visible()
+    expect(page.locator('[data-view="tensors"]')).to_be_visible()
+    fits_presentation(page, "tensors beside the diagram")

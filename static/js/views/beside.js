@@ -1,26 +1,21 @@
 // "Beside the diagram": a PyTorch view (tensors, modules, graph, code) shares the stage with the
 // neuron diagram, so a hover or a selection in one is seen in the other at once (linking.js).
-// Only where both stay readable: a window at least 1280 px wide in normal mode, 1800 px in
-// presentation mode (its 24 px text needs the room; at 1280×720 the views stay tabs).
-// store.state.beside is the choice (kept in the link's view state); besideActive says whether
-// it applies now.
+// Only where both stay readable: when the centre of the page (between the build panel and the
+// explanation) is at least 860 px wide in normal mode — a 1280 px window — and 1300 px in
+// presentation mode, whose 24 px text needs the room (a 1920 px projector with the build panel
+// closed; at 1280×720 the views stay tabs). store.state.beside is the choice (kept in the link's
+// view state); besideActive says whether it applies now.
 
 import { h } from "./dom.js";
 
 export const BESIDE_VIEWS = new Set(["tensors", "modules", "graph", "code"]);
-export const BESIDE_MIN_WIDTH = { normal: 1280, presenting: 1800 };
+export const BESIDE_MIN_WIDTH = { normal: 860, presenting: 1300 };
 
-let queries = null; // the two media queries, made once (matchMedia is asked on every repaint)
-const wide = (presenting) => {
-  queries ??= {
-    normal: matchMedia(`(min-width: ${BESIDE_MIN_WIDTH.normal}px)`),
-    presenting: matchMedia(`(min-width: ${BESIDE_MIN_WIDTH.presenting}px)`),
-  };
-  return queries[presenting ? "presenting" : "normal"].matches;
-};
+let centre = null; // the width of the page's centre, kept by a ResizeObserver (mountBesideToggle)
+const centreWidth = () => centre ?? document.querySelector(".center")?.clientWidth ?? 0;
 
-/** Is the screen wide enough for two views side by side, in the current mode? */
-export const besideFits = (store) => wide(Boolean(store.state.presenting));
+/** Is the centre of the page wide enough for two views side by side, in the current mode? */
+export const besideFits = (store) => centreWidth() >= BESIDE_MIN_WIDTH[store.state.presenting ? "presenting" : "normal"];
 
 /** Does the diagram share the stage with the view shown now? */
 export function besideActive(store) {
@@ -43,18 +38,24 @@ export function mountBesideToggle(bar, store, repaint) {
     box.checked = Boolean(store.state.beside);
     box.disabled = !fits;
     label.title = fits ? "Show the chosen PyTorch view beside the neuron diagram"
-      : `Needs a window at least ${BESIDE_MIN_WIDTH[store.state.presenting ? "presenting" : "normal"]} px wide`;
+      : `Needs ${BESIDE_MIN_WIDTH[store.state.presenting ? "presenting" : "normal"]} px between the panels: a wider window, or close the build panel`;
     label.classList.toggle("unavailable", !fits);
   };
-  // A resize across the width limit, or entering presentation mode, changes what is on screen.
-  for (const w of [BESIDE_MIN_WIDTH.normal, BESIDE_MIN_WIDTH.presenting]) {
-    matchMedia(`(min-width: ${w}px)`).addEventListener("change", () => {
+  // A resize across the width limit, entering presentation mode or opening a panel changes what fits.
+  const centreEl = document.querySelector(".center");
+  let fitted = null;
+  if (centreEl) {
+    new ResizeObserver(([entry]) => {
+      centre = entry.contentRect.width;
+      const fits = besideFits(store);
+      if (fits === fitted) return;
+      fitted = fits;
       paint();
       if (store.state.beside) {
         repaint();
         store.emit("tab");
       }
-    });
+    }).observe(centreEl);
   }
   store.addEventListener("change", (e) => {
     if (["tab", "init", "present", "restore"].includes(e.detail.reason)) paint();
