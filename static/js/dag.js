@@ -54,17 +54,46 @@ export function ranks(nodes, edges) {
  * A layered layout: `size(node)` → {w, h}; `gap` between boxes, `rowGap` between ranks.
  * Returns {nodes: [{id, x, y, w, h, rank}], edges: [{from, to, x1, y1, x2, y2}], width, height}
  * with x, y the box's top-left corner; within a rank, boxes sit under their parents (barycentre).
+ * `beside(node)` true: a leaf with one parent (or a root with one child) sits in its
+ * neighbour's row, next to it, instead of a row of its own — the graph gets shorter, so it fits
+ * a projector's panel — unless that row would get wider than `maxWidth`.
  */
-export function layoutDag(nodes, edges, size, { gap = 24, rowGap = 48, pad = 8 } = {}) {
+export function layoutDag(nodes, edges, size, { gap = 24, rowGap = 48, pad = 8, beside = null, maxWidth = Infinity } = {}) {
   const rank = ranks(nodes, edges);
-  const rows = [];
-  for (const n of nodes) (rows[rank.get(n.id)] ??= []).push(n.id);
   const parents = new Map();
   for (const e of edges) {
     if (!parents.has(e.to)) parents.set(e.to, []);
     parents.get(e.to).push(e.from);
   }
-  // Order each rank by the mean position of its parents in the rank above (stable for ties).
+  const kids = childrenOf(edges);
+  const sizes = new Map(nodes.map((n) => [n.id, size(n)]));
+  const side = new Map(); // id → the node it sits beside
+  if (beside) {
+    for (const n of nodes) {
+      const ps = parents.get(n.id) ?? [];
+      const ks = kids.get(n.id) ?? [];
+      if (!beside(n)) continue;
+      if (ps.length === 1 && !ks.length) side.set(n.id, ps[0]);
+      else if (!ps.length && ks.length === 1) side.set(n.id, ks[0]);
+    }
+    // A row too wide with its side boxes keeps them below (or above) as before.
+    const width = (ids) => ids.reduce((w, id) => w + sizes.get(id).w, 0) + gap * (ids.length - 1) + 2 * pad;
+    const byRank = new Map();
+    for (const n of nodes) if (!side.has(n.id)) (byRank.get(rank.get(n.id)) ?? byRank.set(rank.get(n.id), []).get(rank.get(n.id))).push(n.id);
+    for (const [id, next] of [...side]) {
+      const row = byRank.get(rank.get(next)) ?? [];
+      if (width([...row, id]) > maxWidth) side.delete(id);
+      else row.push(id);
+    }
+    for (const [id, next] of side) rank.set(id, rank.get(next));
+    // Close the ranks left empty.
+    const used = [...new Set(rank.values())].sort((a, b) => a - b);
+    for (const [id, r] of rank) rank.set(id, used.indexOf(r));
+  }
+  const rows = [];
+  for (const n of nodes) if (!side.has(n.id)) (rows[rank.get(n.id)] ??= []).push(n.id);
+  // Order each rank by the mean position of its parents in the rank above (stable for ties),
+  // then put each side box next to its neighbour: the first on its left, the next on its right.
   const pos = new Map();
   rows.forEach((row, r) => {
     if (r > 0) {
@@ -74,9 +103,14 @@ export function layoutDag(nodes, edges, size, { gap = 24, rowGap = 48, pad = 8 }
       };
       row.sort((a, b) => key(a) - key(b));
     }
-    row.forEach((id, k) => pos.set(id, k));
+    const full = [];
+    for (const id of row) {
+      const mine = [...side].filter(([, next]) => next === id).map(([s]) => s);
+      full.push(...mine.filter((_, k) => k % 2 === 0).reverse(), id, ...mine.filter((_, k) => k % 2 === 1));
+    }
+    rows[r] = full;
+    full.forEach((id, k) => pos.set(id, k));
   });
-  const sizes = new Map(nodes.map((n) => [n.id, size(n)]));
   const rowWidth = (row) => row.reduce((s, id) => s + sizes.get(id).w, 0) + gap * (row.length - 1);
   const width = Math.max(0, ...rows.map(rowWidth)) + 2 * pad;
   const placed = new Map();
@@ -95,6 +129,12 @@ export function layoutDag(nodes, edges, size, { gap = 24, rowGap = 48, pad = 8 }
   const lines = edges.filter((e) => placed.has(e.from) && placed.has(e.to)).map((e) => {
     const a = placed.get(e.from);
     const b = placed.get(e.to);
+    if (a.rank === b.rank) {
+      // Side by side: from the facing edge of one box to the other's, at mid-height.
+      const right = a.x < b.x;
+      const ym = a.y + a.h / 2;
+      return { from: e.from, to: e.to, x1: right ? a.x + a.w : a.x, y1: ym, x2: right ? b.x : b.x + b.w, y2: ym };
+    }
     return { from: e.from, to: e.to, x1: a.x + a.w / 2, y1: a.y + a.h, x2: b.x + b.w / 2, y2: b.y };
   });
   return { nodes: [...placed.values()], edges: lines, width, height };

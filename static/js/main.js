@@ -34,6 +34,7 @@ Object.assign(store.state, {
   panelOpen: params.has("panel") || innerWidth >= 1600,
   explainOpen: !params.has("no-explain"),
   viewTab: params.get("view") || "diagram",
+  beside: params.has("beside"), // a PyTorch view beside the diagram (views/beside.js)
   hiddenControls: [], // classroom mode: controls the teacher hid
   predict: false, // classroom mode: predict then reveal
 });

@@ -35,6 +35,9 @@ export class Store extends EventTarget {
       gradBefore: null, // {parameter address: .grad} left by earlier backward passes (no zero_grad yet)
       noGrad: false, // an inference-only run: torch.no_grad(), no graph, no gradients
       selectedParam: null, // a parameter tensor picked in the autograd graph ("W:1"), shown in every view
+      focus: null, // a diagram element picked by a click or Enter in any view ("L1W0_2"), marked in every view
+      hoverTensor: null, // a whole tensor hovered in a PyTorch view ("W:1", "n:2", "x": linking.js), marked in every view
+      beside: false, // a PyTorch view shares the stage with the diagram (wide screens: views/beside.js)
       lossHistory: [], // the loss after each "Apply update" in a row (reset by any other edit): a growing loss is warned of
     };
     this._dirty = false; // the request changed since the last one was sent
@@ -97,7 +100,7 @@ export class Store extends EventTarget {
   loadRequest(request, { optimizerState = null, traceSample = 0, step = 0, presetId = null } = {}) {
     const sample = Math.max(0, Math.min(traceSample, request.x.length - 1));
     this._applied = false;
-    this._restructure({ presetId, request, optimizerState, traceSample: sample, step, response: null, sent: null, error: null, gradBefore: null, selectedParam: null, lossHistory: [] });
+    this._restructure({ presetId, request, optimizerState, traceSample: sample, step, response: null, sent: null, error: null, gradBefore: null, selectedParam: null, focus: null, lossHistory: [] });
   }
 
   /** The body of the next POST /api/step. */
@@ -168,7 +171,7 @@ export class Store extends EventTarget {
     if (structural) this._newStructure();
     this._applied = false;
     const patch = { request, lossHistory: [] };
-    if (resetOptimizer) Object.assign(patch, { optimizerState: null, gradBefore: null, selectedParam: null });
+    if (resetOptimizer) Object.assign(patch, { optimizerState: null, gradBefore: null, selectedParam: null, focus: null });
     if (request.x.length <= this.state.traceSample) patch.traceSample = request.x.length - 1;
     Object.assign(this.state, patch);
     this.recompute();
@@ -294,6 +297,16 @@ export class Store extends EventTarget {
   }
 
   setHighlight(ref) {
-    if (ref !== this.state.highlight) this.set({ highlight: ref }, "highlight");
+    if (ref !== this.state.highlight || this.state.hoverTensor !== null) this.set({ highlight: ref, hoverTensor: null }, "highlight");
+  }
+
+  /** A whole tensor hovered in a PyTorch view ("W:1", "n:2": linking.js), or none. */
+  setHoverTensor(key) {
+    if (key !== this.state.hoverTensor || this.state.highlight !== null) this.set({ hoverTensor: key, highlight: null }, "highlight");
+  }
+
+  /** Select a diagram element ("L1W0_2") in every view, or none (null). */
+  focusOn(ref) {
+    if (ref !== this.state.focus) this.set({ focus: ref }, "highlight");
   }
 }

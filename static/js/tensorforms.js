@@ -13,9 +13,10 @@ export const NOTATIONS = [
 const grid = (rows, cols, at) => Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => at(r, c)));
 
 // A term: a symbol, a matrix of addresses (rows × cols), an optional transpose mark, the
-// operator that follows it, and the quantity it holds (for the view's classes).
-const term = (symbol, cells, { t = false, op = null, kind = "value", shape = null } = {}) =>
-  ({ symbol, cells, t, op, kind, shape: shape ?? [cells.length, cells[0]?.length ?? 0] });
+// operator that follows it, the quantity it holds (for the view's classes), and which index of
+// the layer its rows and its columns run over ("u" units, "f" fan-in, "N" samples, null: one).
+const term = (symbol, cells, { t = false, op = null, kind = "value", shape = null, dims = [null, null] } = {}) =>
+  ({ symbol, cells, t, op, kind, dims, shape: shape ?? [cells.length, cells[0]?.length ?? 0] });
 
 /**
  * The matrices of layer l (from 1) for N samples: `A` is the address table (format),
@@ -32,39 +33,39 @@ export function forwardTerms(A, { layer: l, units: u, fanIn: f, samples: N, phi,
   const zName = phi === "id" ? "z = s" : `z = ${phi}(s)`;
   if (notation === "column") {
     return [
-      term("W", grid(u, f, W), { op: "·" }),
-      term(aName, grid(f, N, (j, n) => a(j, n)), { op: "+" }),
-      term("B", grid(u, N, (i) => b(i)), { op: "=" }),
-      term("s", grid(u, N, s), { kind: "sum", op: "→" }),
-      term(zName, grid(u, N, z), { kind: "out" }),
+      term("W", grid(u, f, W), { op: "·", dims: ["u", "f"] }),
+      term(aName, grid(f, N, (j, n) => a(j, n)), { op: "+", dims: ["f", "N"] }),
+      term("B", grid(u, N, (i) => b(i)), { op: "=", dims: ["u", "N"] }),
+      term("s", grid(u, N, s), { kind: "sum", op: "→", dims: ["u", "N"] }),
+      term(zName, grid(u, N, z), { kind: "out", dims: ["u", "N"] }),
     ];
   }
   if (notation === "slide-t") {
     return [
-      term("W", grid(f, u, (j, i) => W(i, j)), { t: true, op: "·" }),
-      term(aName, grid(f, N, (j, n) => a(j, n)), { op: "+" }),
-      term("β", grid(u, N, (i) => b(i)), { op: "=" }),
-      term("s", grid(u, N, s), { kind: "sum", op: "→" }),
-      term(zName, grid(u, N, z), { kind: "out" }),
+      term("W", grid(f, u, (j, i) => W(i, j)), { t: true, op: "·", dims: ["f", "u"] }),
+      term(aName, grid(f, N, (j, n) => a(j, n)), { op: "+", dims: ["f", "N"] }),
+      term("β", grid(u, N, (i) => b(i)), { op: "=", dims: ["u", "N"] }),
+      term("s", grid(u, N, s), { kind: "sum", op: "→", dims: ["u", "N"] }),
+      term(zName, grid(u, N, z), { kind: "out", dims: ["u", "N"] }),
     ];
   }
   if (notation === "slide-row") {
     return [
-      term(aName, grid(N, f, (n, j) => a(j, n)), { op: "·" }),
-      term("W", grid(f, u, (j, i) => W(i, j)), { op: "+" }),
-      term("β", grid(N, u, (n, i) => b(i)), { op: "=" }),
-      term("s", grid(N, u, (n, i) => s(i, n)), { kind: "sum", op: "→" }),
-      term(zName, grid(N, u, (n, i) => z(i, n)), { kind: "out" }),
+      term(aName, grid(N, f, (n, j) => a(j, n)), { op: "·", dims: ["N", "f"] }),
+      term("W", grid(f, u, (j, i) => W(i, j)), { op: "+", dims: ["f", "u"] }),
+      term("β", grid(N, u, (n, i) => b(i)), { op: "=", dims: ["N", "u"] }),
+      term("s", grid(N, u, (n, i) => s(i, n)), { kind: "sum", op: "→", dims: ["N", "u"] }),
+      term(zName, grid(N, u, (n, i) => z(i, n)), { kind: "out", dims: ["N", "u"] }),
     ];
   }
   if (notation === "torch") {
     // nn.Linear stores weight as (out_features, in_features) and computes input @ weight.T + bias.
     return [
-      term(aName, grid(N, f, (n, j) => a(j, n)), { op: "·" }),
-      term("weight", grid(u, f, W), { t: true, op: "+" }),
-      term("bias", [Array.from({ length: u }, (_, i) => b(i))], { op: "=", shape: [u] }),
-      term("s", grid(N, u, (n, i) => s(i, n)), { kind: "sum", op: "→" }),
-      term(zName, grid(N, u, (n, i) => z(i, n)), { kind: "out" }),
+      term(aName, grid(N, f, (n, j) => a(j, n)), { op: "·", dims: ["N", "f"] }),
+      term("weight", grid(u, f, W), { t: true, op: "+", dims: ["u", "f"] }),
+      term("bias", [Array.from({ length: u }, (_, i) => b(i))], { op: "=", shape: [u], dims: [null, "u"] }),
+      term("s", grid(N, u, (n, i) => s(i, n)), { kind: "sum", op: "→", dims: ["N", "u"] }),
+      term(zName, grid(N, u, (n, i) => z(i, n)), { kind: "out", dims: ["N", "u"] }),
     ];
   }
   throw new Error(`unknown notation ${notation}`);
@@ -75,10 +76,10 @@ export function backwardTerms(A, { layer: l, units: u, fanIn: f, samples: N }) {
   const aName = l === 1 ? "x" : "a";
   const a = (j, n) => (l === 1 ? A.format("x", n, j) : A.format("z", l - 1, n, j));
   return [
-    term("δ = ∂L/∂s", grid(u, N, (i, n) => A.format("dL/ds", l, n, i)), { kind: "grad", op: "·" }),
-    term(aName, grid(f, N, a), { t: true, op: "=" }),
-    term("∂L/∂W", grid(u, f, (i, j) => A.format("dL/dW", l, i, j)), { kind: "grad", op: ";" }),
-    term("∂L/∂β = Σₙ δ", grid(u, 1, (i) => A.format("dL/db", l, i)), { kind: "grad" }),
+    term("δ = ∂L/∂s", grid(u, N, (i, n) => A.format("dL/ds", l, n, i)), { kind: "grad", op: "·", dims: ["u", "N"] }),
+    term(aName, grid(f, N, a), { t: true, op: "=", dims: ["f", "N"] }),
+    term("∂L/∂W", grid(u, f, (i, j) => A.format("dL/dW", l, i, j)), { kind: "grad", op: ";", dims: ["u", "f"] }),
+    term("∂L/∂β = Σₙ δ", grid(u, 1, (i) => A.format("dL/db", l, i)), { kind: "grad", dims: ["u", null] }),
   ];
 }
 
@@ -93,4 +94,32 @@ export function shapesLine(terms) {
   const ops = { "·": "·", "+": " + ", "=": " → ", ";": "; " };
   const shown = terms.filter((t) => t.kind !== "out");
   return shown.map((t, k) => `${shapeText(t.shape)}${t.t ? "ᵀ" : ""}${k < shown.length - 1 ? ops[t.op] ?? " " : ""}`).join("");
+}
+
+/**
+ * Which indices of layer l a crowded matrix keeps (the rest elided with ⋮ or …): for each of
+ * "u", "f", "N" of size above its `limit`, the first and the last, and every index the
+ * `addresses` (the player's step: its target and the numbers its formula uses) name in this
+ * layer; null for a dimension shown whole. `parse` is the address table's.
+ */
+export function keptIndices(parse, addresses, { layer: l, units, fanIn, samples }, limit) {
+  const want = { u: new Set(), f: new Set(), N: new Set() };
+  for (const a of addresses) {
+    const p = parse(a);
+    if (!p) continue;
+    const q = p.q.replace(/^dL\/d/, "").replace(/'$/, "");
+    const [i0, i1, i2] = p.idx;
+    if ((q === "W") && i0 === l) { want.u.add(i1); want.f.add(i2); }
+    else if (q === "b" && i0 === l) want.u.add(i1);
+    else if ((q === "s" || q === "z") && i0 === l) { want.N.add(i1); want.u.add(i2); }
+    else if ((q === "s" || q === "z") && i0 === l - 1) { want.N.add(i1); want.f.add(i2); }
+    else if (q === "x" && l === 1 && p.idx.length === 2) { want.N.add(i0); want.f.add(i1); }
+  }
+  const pick = (size, wanted, max) => {
+    if (size <= max) return null;
+    const keep = new Set([0, size - 1, ...[...wanted].filter((i) => Number.isInteger(i) && i >= 0 && i < size)]);
+    for (let i = 1; keep.size < Math.min(max, 3) && i < size; i++) keep.add(i);
+    return [...keep].sort((a, b) => a - b);
+  };
+  return { u: pick(units, want.u, limit.u), f: pick(fanIn, want.f, limit.f), N: pick(samples, want.N, limit.N) };
 }

@@ -15,6 +15,9 @@ const visible = (el) => {
     const s = getComputedStyle(e);
     if (s.display === 'none' || s.visibility === 'hidden' || s.visibility === 'collapse' || Number(s.opacity) === 0) return false;
     if (e.hasAttribute('hidden') || e.getAttribute('visibility') === 'hidden' || e.getAttribute('display') === 'none') return false;
+    // The content of a closed <details> is not drawn (only its summary is).
+    const up = e.parentElement;
+    if (up && up.tagName === 'DETAILS' && !up.open && e.tagName !== 'SUMMARY') return false;
   }
   return true;
 };

@@ -20,6 +20,7 @@ const VIEW = {
   panelOpen: ["panelOpen", isBool],
   explainOpen: ["explainOpen", isBool],
   viewTab: ["viewTab", isText],
+  beside: ["beside", isBool],
   hidden: ["hiddenControls", (v) => Array.isArray(v) && v.length <= 50 && v.every(isText)],
   predict: ["predict", isBool],
 };

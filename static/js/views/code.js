@@ -1,19 +1,14 @@
 // The code view: the runnable PyTorch script for the current request (POST /api/code), with a
 // Copy and a Download button. Fetched when the tab is shown and when an edit has settled (an
 // answer came with nothing newer pending), never per drag frame. The lines that name the
-// parameter picked in the graph are highlighted.
+// tensor hovered or selected in any view are marked, and hovering a line marks its tensor there.
 
 import * as api from "../api.js";
+import { lineNames, linkMarks, tensorOfLine } from "../linking.js";
 import { isShown } from "./tabs.js";
 import { h, setText } from "./dom.js";
 
 const FILE = "backprop_lab_step.py";
-
-/** Does a line of the script name parameter `param` ("W:1" → the script's linear_1.weight)? */
-export function namesParam(line, param) {
-  const m = /^([Wb]):(\d+)$/.exec(param ?? "");
-  return Boolean(m) && line.includes(`linear_${m[2]}.${m[1] === "W" ? "weight" : "bias"}`);
-}
 
 export function mountCode(root, store) {
   const status = h("span", { class: "code-status", "data-copied": "", "aria-live": "polite" });
@@ -55,12 +50,32 @@ export function mountCode(root, store) {
     }
   }
 
+  // The lines of the tensor hovered (.hl) and of the one selected (.focus) in any view (linking.js).
   function mark() {
-    const param = store.state.selectedParam;
-    for (const line of code.children) line.classList.toggle("hl", namesParam(line.textContent, param));
-    // The picked parameter's lines in sight (the script scrolls under its bar).
-    if (isShown(store, "code")) code.querySelector(".hl")?.scrollIntoView?.({ block: "nearest" });
+    const { hoverKey, focusKey } = linkMarks(store.state);
+    for (const line of code.children) {
+      line.classList.toggle("hl", lineNames(line.textContent, hoverKey));
+      line.classList.toggle("focus", lineNames(line.textContent, focusKey));
+    }
+    // Those lines in sight (the script scrolls under its bar), unless the pointer is on the script itself.
+    if (isShown(store, "code") && !pointerIn) code.querySelector(".hl, .focus")?.scrollIntoView?.({ block: "nearest" });
   }
+
+  let pointerIn = false;
+  const lineOf = (e) => e.target.closest?.(".code-line");
+  pre.addEventListener("pointerover", (e) => {
+    pointerIn = true;
+    store.setHoverTensor(lineOf(e) ? tensorOfLine(lineOf(e).textContent) : null);
+  });
+  pre.addEventListener("pointerleave", () => {
+    pointerIn = false;
+    store.setHoverTensor(null);
+  });
+  // A click on a line naming a parameter selects that tensor in every view.
+  pre.addEventListener("click", (e) => {
+    const key = lineOf(e) ? tensorOfLine(lineOf(e).textContent) : null;
+    if (key && /^[Wb]:/.test(key)) store.selectParam(store.state.selectedParam === key ? null : key);
+  });
 
   async function copyText() {
     if (!text) return;

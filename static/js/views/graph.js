@@ -7,12 +7,37 @@
 
 import { backwardOrder, collapse, layoutDag, moduleOf } from "../dag.js";
 import { fmtTensor } from "../format.js";
+import { linkMarks, tensorOfAddress, tensorOfParam } from "../linking.js";
 import { isShown } from "./tabs.js";
 import { h, setAttrs, setText, svg } from "./dom.js";
 import { mountGraphControls } from "./graphcontrols.js";
 import { mountGradcheck } from "./gradcheck.js";
 
 const shapeText = (shape) => `(${(shape ?? []).join(", ")})`;
+
+/** The tensor a node stands for (linking.js): a leaf its parameter, a backward node the output whose gradient it receives. */
+export function nodeTensor(n) {
+  if (n.kind === "parameter") return tensorOfParam(n.address);
+  if (n.kind === "module") return `W:${n.module.slice(1)}`;
+  if (n.kind === "output") return "L";
+  return n.receives?.length ? tensorOfAddress(n.receives[0]) : "L";
+}
+
+/**
+ * Is node `n` the one the player's step is about? Backward: it receives the gradient the step
+ * computes; forward: it is the backward node of the operation that computed the step's value
+ * (s → Addmm, z → the activation's); the loss: the root; update: the parameter's leaf.
+ */
+export function isStepNode(n, step) {
+  const target = step?.target;
+  if (!target || n.kind === "module") return false;
+  const gets = (a) => (n.receives ?? []).some((r) => a === r || a.startsWith(`${r},`));
+  if (step.phase === "backward") return gets(target);
+  if (target === "L") return n.kind === "output";
+  const [q, idx = ""] = target.split(":");
+  if (step.phase === "update") return n.kind === "parameter" && n.address === `${q.replace(/'$/, "")}:${idx.split(",")[0]}`;
+  return n.kind === "function" && ["s", "z"].includes(q) && gets(`dL/d${target}`);
+}
 const SYMBOL = { b: "β", x: "x", W: "W", s: "s", z: "z" };
 
 /** A gradient's address in words: "dL/ds:2" → "∂L/∂s of layer 2", "dL/dx" → "∂L/∂x". */
@@ -32,15 +57,17 @@ export function mountGraph(root, store) {
   const wrap = h("div", { class: "graph-wrap" });
   const el = svg("svg", { class: "autograd", role: "group", "aria-label": "Autograd graph", "data-graph": "" });
   wrap.append(el);
+  el.addEventListener("pointerleave", () => store.setHoverTensor(null));
   // The switches fold away: the graph itself needs the height on a projector.
   const switches = h("details", { class: "graph-switches", "data-switches": "" },
-    h("summary", {}, "Switches: backward twice · freeze · no_grad"), controls);
+    h("summary", { title: "backward() twice without zero_grad() · freeze a layer · torch.no_grad()" }, "Switches"), controls);
   // The bar stays put; the graph and the check scroll below it (stepping keeps the node in sight).
   wrap.append(check);
-  root.append(h("div", { class: "torch-bar" }, stepper, modules), switches, detail, wrap);
+  root.append(h("div", { class: "torch-bar" }, stepper, modules, switches, detail), wrap);
   mountGraphControls(controls, store);
   mountGradcheck(check, store);
 
+  const measure = document.createElement("canvas").getContext("2d");
   const collapsed = new Set();
   let k = Infinity; // autograd has run the nodes order[0..k]
   let graphKey = null;
@@ -65,9 +92,12 @@ export function mountGraph(root, store) {
     b?.g.scrollIntoView?.({ block: "nearest", inline: "nearest" });
   }
 
-  function nodeLines(n, order) {
+  // On a projector (compact) a leaf is two lines: its name, then its tensor, shape and .grad.
+  let compact = false;
+  function nodeLines(n) {
     if (n.kind === "module") return [`Linear ${n.module.slice(1)}`, `${n.members.length} nodes`];
     if (n.kind === "output") return ["loss L"];
+    if (n.kind === "parameter" && compact) return [n.name, `${n.label ?? n.param} ${shapeText(n.shape)}`];
     if (n.kind === "parameter") return [n.name, `${n.label ?? n.param} ${shapeText(n.shape)}`, ""];
     return n.receives?.length ? [n.name, ""] : [n.name];
   }
@@ -77,17 +107,26 @@ export function mountGraph(root, store) {
     const graph = response.autograd;
     const { nodes, edges } = collapse(graph.nodes, graph.edges, collapsed);
     const font = parseFloat(getComputedStyle(root).fontSize) || 16;
-    // On a projector a box shows one number of its gradient (the rest in its title): the graph must fit.
-    numbers = store.state.presenting ? 1 : 2;
-    const line = font * 1.25;
+    // On a projector a box names its gradient without numbers (they are in the line above the graph
+    // for the node autograd runs, and in each box's title): the whole graph fits at 24 px.
+    numbers = store.state.presenting ? 0 : 2;
+    compact = store.state.presenting;
+    const line = font * (compact ? 1.15 : 1.25);
+    // Boxes as wide as their text as the browser draws it (a guess per character wastes a projector's width).
+    measure.font = `${font}px ${getComputedStyle(el).fontFamily}`;
+    const textWidth = (t) => measure.measureText(t).width;
     const size = (n) => {
       const lines = nodeLines(n);
-      // A leaf's last line is "∂L/∂W [g₀, g₁, …]", written later: room for two short numbers.
-      const room = n.kind === "parameter" ? `${n.label}`.length + (numbers === 1 ? 13 : 20) : lines.length > 1 ? (numbers === 1 ? 16 : 22) : 0;
-      const chars = Math.max(...lines.map((t) => t.length), room);
-      return { w: chars * font * 0.6 + font * 0.6, h: lines.length * line + font * 0.4 };
+      // A leaf's last line is "∂L/∂W [g₀, g₁, …]" (compact: "W (2, 3) [g₀, …]"), written later: room for its numbers.
+      const numbersText = numbers === 0 ? "" : "[−0.0000, −0.0000, …]";
+      const room = n.kind === "parameter" ? (compact ? `${lines[1]} ${numbersText}` : `∂L/∂${n.label} ${numbersText}`)
+        : lines.length > 1 ? `∂L/∂W ${numbersText}` : "";
+      const w = Math.max(...lines.map(textWidth), textWidth(room));
+      return { w: w + font * 0.8, h: lines.length * line + font * 0.4 };
     };
-    const lay = layoutDag(nodes, edges, size, { gap: font * 0.5, rowGap: font * 0.75, pad: 4 });
+    // On a projector the leaves and the loss sit beside the node they hang from: a graph half as tall.
+    const lay = layoutDag(nodes, edges, size, { gap: font * 0.5, rowGap: font * (compact ? 0.5 : 0.75), pad: 4,
+      beside: compact ? (n) => n.kind === "parameter" || n.kind === "output" : null, maxWidth: wrap.clientWidth || Infinity });
     el.replaceChildren();
     setAttrs(el, { width: lay.width, height: lay.height, viewBox: `0 0 ${lay.width} ${lay.height}` });
     // A wide screen draws the graph larger; a projector never smaller than its 24 px text (it scrolls).
@@ -111,7 +150,10 @@ export function mountGraph(root, store) {
       if (leaf) Object.assign(attrs, { "data-param": n.address, tabindex: 0, role: "button", "aria-label": `${n.name} of ${n.label} ${shapeText(n.shape)}: select` });
       if (n.kind === "module") Object.assign(attrs, { "data-module": n.module });
       if (n.kind === "output") attrs["data-loss"] = "";
+      const key = nodeTensor(n);
+      if (key) attrs["data-tensor"] = key;
       const g = svg("g", attrs);
+      g.addEventListener("pointerenter", () => store.setHoverTensor(key));
       svg("rect", { width: p.w, height: p.h, rx: font * 0.4 }, g);
       const texts = nodeLines(n).map((t, i) => {
         const text = svg("text", { x: p.w / 2, y: font * 0.2 + line * (i + 0.5), dy: "0.35em", "text-anchor": "middle", class: i === 0 ? "gn-name" : "gn-sub" }, g);
@@ -120,7 +162,7 @@ export function mountGraph(root, store) {
       });
       const title = svg("title", {}, g);
       el.append(g);
-      boxes.set(n.id, { g, texts, title, n });
+      boxes.set(n.id, { g, texts, title, n, key });
       if (leaf) {
         const pick = () => store.selectParam(store.state.selectedParam === n.address ? null : n.address);
         g.addEventListener("click", pick);
@@ -164,13 +206,14 @@ export function mountGraph(root, store) {
       setText(detail, "torch.no_grad(): the forward pass recorded no graph, so there is nothing to draw and no gradient.");
       return;
     }
-    const key = JSON.stringify([graph, [...collapsed].sort(), store.state.presenting]);
+    const key = JSON.stringify([graph, [...collapsed].sort(), store.state.presenting, Math.round(wrap.clientWidth / 40)]);
     if (key !== graphKey) {
       built = build();
       graphKey = key;
       paintModules();
     }
     const { boxes, order, byId } = built;
+    const link = linkMarks(store.state);
     const last = order.length - 1;
     k = Math.max(0, Math.min(k, last));
     const ran = new Set(order.slice(0, k + 1));
@@ -179,23 +222,25 @@ export function mountGraph(root, store) {
       b.g.classList.toggle("ran", ran.has(id));
       b.g.classList.toggle("current", id === current && k < last);
       b.g.classList.toggle("selected", b.n.kind === "parameter" && b.n.address === store.state.selectedParam);
+      const m = link.tensor(b.key);
+      b.g.classList.toggle("hl", m.hl);
+      b.g.classList.toggle("focus", m.focus);
       if (b.n.kind === "parameter") {
         const v = store.value(b.n.grad_address);
-        setText(b.texts[2], ran.has(id) ? `∂L/∂${b.n.label} ${fmtTensor(v, numbers)}` : ".grad not filled yet");
+        if (compact) setText(b.texts[1], `${b.n.label} ${shapeText(b.n.shape)}`);
+        else setText(b.texts[2], ran.has(id) ? `∂L/∂${b.n.label} ${fmtTensor(v, numbers)}` : ".grad not filled yet");
         setAttrs(b.g, { "data-grad": ran.has(id) ? JSON.stringify(v ?? null) : null });
       } else if (b.n.kind === "function" && b.texts[1]) {
         // The gradient this node receives, once autograd has run it.
         const a = b.n.receives[0];
         const name = gradName(a).split(" of ")[0];
-        setText(b.texts[1], ran.has(id) ? `${name}${b.n.transposed ? "ᵀ" : ""} ${fmtTensor(store.value(a), numbers)}` : "");
+        setText(b.texts[1], ran.has(id) ? `${name}${b.n.transposed ? "ᵀ" : ""}${numbers ? ` ${fmtTensor(store.value(a), numbers)}` : ""}` : "");
       }
       setText(b.title, b.n.kind === "module" ? b.n.members.map((m) => byId.get(m).name).join(", ") : flowText(b.n) || b.n.name);
     }
-    // The player's step in the backward phase: the node that receives the gradient it computes.
+    // The player's step: the node it is about (isStepNode), in every phase.
     const cur = store.steps[store.state.step];
-    const target = cur?.phase === "backward" ? cur.target : null;
-    const receives = (n) => (n.receives ?? []).some((a) => target === a || target.startsWith(`${a},`));
-    for (const b of boxes.values()) b.g.classList.toggle("player", Boolean(target) && b.n.kind !== "module" && receives(b.n));
+    for (const b of boxes.values()) b.g.classList.toggle("player", isStepNode(b.n, cur));
     for (const [edgeKey, line] of built.edges) line.classList.toggle("ran", ran.has(edgeKey.split("→")[0]) && ran.has(edgeKey.split("→")[1]));
     setText(counter, `${k + 1} / ${order.length}`);
     setAttrs(counter, { "aria-label": `node ${k + 1} of ${order.length} in autograd's order` });

@@ -2,6 +2,7 @@
 // Linear(3→2) → Sigmoid → Linear(2→1) → MSELoss — with the tensor's shape on every arrow and,
 // on hover or focus, that tensor's values. Module names come from the registry's torch class.
 
+import { linkMarks, tensorOfAddress } from "../linking.js";
 import { isShown } from "./tabs.js";
 import { h, setText } from "./dom.js";
 import { markCells, matrixEl, paintMatrix } from "./matrix.js";
@@ -42,6 +43,9 @@ export function chain(request, reg) {
 }
 
 const shapeOf = (t) => t.shape ?? [t.cells.length, t.cells[0].length];
+// The tensor a module or an arrow stands for (linking.js): Linear l its weights, φ its neurons.
+const moduleKey = (id) => (/^linear(\d+)$/.exec(id) ? `W:${id.slice(6)}` : /^act(\d+)$/.exec(id) ? `n:${id.slice(3)}` : id === "loss" ? "L" : null);
+const tensorKey = (t) => tensorOfAddress(t.cells[0][0]);
 const sizeText = (shape) => `(${shape.join(", ")})`;
 
 export function mountModules(root, store) {
@@ -50,11 +54,18 @@ export function mountModules(root, store) {
   root.append(h("p", { class: "torch-note" }, "Each module takes a tensor and gives a tensor of a new shape; hover or focus an arrow for its values."), flow, detail);
   let built = null;
   let shown = null; // the tensor whose values are shown
+  let cellsShown = null; // its cells
+  detail.addEventListener("pointerover", (e) => store.setHighlight(e.target.closest?.("td[data-ref]")?.dataset.ref ?? null));
+  detail.addEventListener("pointerleave", () => store.setHighlight(null));
+  detail.addEventListener("click", (e) => {
+    const ref = e.target.closest?.("td[data-ref]")?.dataset.ref;
+    if (ref) store.focusOn(store.state.focus === ref ? null : ref);
+  });
 
   function arrow(t) {
     return h("button", { type: "button", class: "mod-arrow", "data-tensor": t.id, "data-shape": sizeText(shapeOf(t)),
       "aria-label": `${t.symbol}: ${t.what}, shape ${sizeText(shapeOf(t))}`,
-      onpointerenter: () => show(t.id), onfocus: () => show(t.id), onclick: () => show(t.id) },
+      onpointerenter: () => { show(t.id); store.setHoverTensor(tensorKey(t)); }, onfocus: () => show(t.id), onclick: () => show(t.id) },
     h("span", { class: "mod-sym", text: t.symbol }), h("span", { class: "mod-shape", text: sizeText(shapeOf(t)) }), h("span", { class: "mod-line", "aria-hidden": "true", text: "⟶" }));
   }
 
@@ -67,12 +78,13 @@ export function mountModules(root, store) {
         tensors.set(it.id, it);
         return arrow(it);
       }
-      const box = h("div", { class: "mod-box", "data-module": it.id, title: it.code }, h("span", { text: it.name }));
+      const box = h("div", { class: "mod-box", "data-module": it.id, title: it.code, onpointerenter: () => store.setHoverTensor(moduleKey(it.id)) }, h("span", { text: it.name }));
       if (!it.target) return box;
       tensors.set(it.target.id, it.target);
       return h("div", { class: "mod-loss" }, box, arrow(it.target));
     });
     flow.replaceChildren(...parts);
+    flow.onpointerleave = () => store.setHoverTensor(null);
     return { key, tensors };
   }
 
@@ -91,6 +103,33 @@ export function mountModules(root, store) {
     }
   }
 
+  // The quantity hovered or selected in any view: its arrow, its module and its cells (linking.js).
+  function markLinks() {
+    if (!built) return;
+    const link = linkMarks(store.state);
+    for (const b of flow.querySelectorAll("[data-tensor]")) {
+      const t = built.tensors.get(b.dataset.tensor);
+      const m = link.tensor(tensorKey(t));
+      b.classList.toggle("hl", m.hl);
+      b.classList.toggle("focus", m.focus);
+    }
+    for (const box of flow.querySelectorAll("[data-module]")) {
+      const key = moduleKey(box.dataset.module);
+      const alt = key?.startsWith("W:") ? `b:${key.slice(2)}` : null; // a Linear holds W and β
+      const m = link.tensor(key);
+      const a = link.tensor(alt);
+      box.classList.toggle("hl", m.hl || a.hl);
+      box.classList.toggle("focus", m.focus || a.focus);
+    }
+    if (cellsShown) markCells(cellsShown, { ...stepMarks(), link });
+  }
+
+  function stepMarks() {
+    const { response, step } = store.state;
+    const cur = response ? store.steps[step] ?? null : null;
+    return { target: cur?.target ?? null, refs: new Set(cur?.refs ?? []) };
+  }
+
   function paintDetail() {
     if (!built) return;
     markCurrent();
@@ -98,11 +137,10 @@ export function mountModules(root, store) {
     for (const b of flow.querySelectorAll("[data-tensor]")) b.setAttribute("aria-pressed", String(b.dataset.tensor === t.id));
     const m = matrixEl({ symbol: t.symbol, cells: t.cells, kind: "value", shape: shapeOf(t) }, (a) => store.element(a));
     paintMatrix(m, (a) => store.value(a));
-    const { response, step } = store.state;
-    const cur = response ? store.steps[step] ?? null : null;
-    markCells(m.cells, { target: cur?.target ?? null, refs: new Set(cur?.refs ?? []) });
+    cellsShown = m.cells;
     detail.replaceChildren(h("p", { class: "mod-what" }, `${t.symbol}: ${t.what}, shape ${sizeText(shapeOf(t))}`), m.el);
     detail.dataset.shown = t.id;
+    markLinks();
   }
 
   function render() {
@@ -114,7 +152,8 @@ export function mountModules(root, store) {
   }
 
   store.addEventListener("change", (e) => {
-    if (!["pending", "editing", "playing", "highlight"].includes(e.detail.reason)) render();
+    if (e.detail.reason === "highlight") return isShown(store, "modules") && markLinks();
+    if (!["pending", "editing", "playing"].includes(e.detail.reason)) render();
   });
   setText(detail, "");
   return { render };

@@ -6,6 +6,7 @@ import { getValue } from "../netedit.js";
 import { knownAt, showing } from "../progress.js";
 import { colorFor, maxAbs, widthFor } from "../scale.js";
 import { setAttrs, setText } from "./dom.js";
+import { tensorOfRef } from "../linking.js";
 import { drawCallouts, missingNumbers, numbersOfStep } from "./callouts.js";
 import { pill, placePills, squeeze } from "./pills.js";
 
@@ -257,8 +258,11 @@ function paintNeuron(p, id, { at, mine, got, known, cur, target, show, nMax, mar
 }
 
 export function paintHighlight(b, state) {
-  b.el.querySelectorAll(".hl").forEach((n) => n.classList.remove("hl"));
+  b.el.querySelectorAll(".hl, .focus").forEach((n) => n.classList.remove("hl", "focus"));
   for (const node of b.refs.get(state.highlight) ?? []) node.classList.add("hl");
+  // A tensor hovered in a PyTorch view (linking.js): each of its elements; the element selected in any view.
+  if (state.hoverTensor) for (const [ref, nodes] of b.refs) if (tensorOfRef(ref) === state.hoverTensor) for (const node of nodes) node.classList.add("hl");
+  for (const node of b.refs.get(state.focus) ?? []) node.classList.add("focus");
   // A parameter tensor picked in the autograd graph ("W:1"): every weight or bias of it.
   if (state.selectedParam) for (const node of b.el.querySelectorAll(`[data-address^="${state.selectedParam},"]`)) node.classList.add("hl");
 }

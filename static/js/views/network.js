@@ -14,6 +14,7 @@ export function mountNetwork(root, store) {
     "aria-label": "Network diagram: arrow keys move between neurons and weights, Enter or Space edits, + and − nudge the value" });
   root.append(el);
   const keys = mountDiagramKeys(root);
+  linkDiagram(el, store);
   let built = null;
   let size = null; // from the ResizeObserver: asking the layout on every repaint forces a reflow
 
@@ -46,6 +47,18 @@ export function mountNetwork(root, store) {
     render("resize");
   }).observe(root);
   return { render };
+}
+
+// Linking (linking.js): hovering an element marks it in every view; a click, Enter or Space
+// selects it (the editor opens as before on what is editable); a click on the background clears it.
+function linkDiagram(el, store) {
+  const refOf = (e) => e.target.closest?.("[data-ref]")?.dataset.ref ?? null;
+  el.addEventListener("pointerover", (e) => store.setHighlight(refOf(e)));
+  el.addEventListener("pointerleave", () => store.setHighlight(null));
+  el.addEventListener("click", (e) => store.focusOn(refOf(e)));
+  el.addEventListener("keydown", (e) => {
+    if ((e.key === "Enter" || e.key === " ") && refOf(e)) store.focusOn(refOf(e));
+  });
 }
 
 // A layer with φ = identity has no separate weighted sum s: its neurons are z (or ŷ) from the start.

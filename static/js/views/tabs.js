@@ -5,6 +5,7 @@
 // Tabs: [data-view-tab="<id>"] buttons; panels: [data-view="<id>"] sections in the page
 // (templates/index.html); a view is added by its panel there and its line in VIEW_TABS.
 
+import { besideActive, mountBesideToggle } from "./beside.js";
 import { h } from "./dom.js";
 
 export const VIEW_TABS = [
@@ -22,18 +23,18 @@ export function nextView(store) {
   return ids[(ids.indexOf(store.state.viewTab ?? "diagram") + 1) % ids.length];
 }
 
-/** True when the view `id` is the one on screen. */
-export const isShown = (store, id) => (store.state.viewTab ?? "diagram") === id;
+/** True when the view `id` is on screen: the one chosen, or the diagram beside it (beside.js). */
+export const isShown = (store, id) => (store.state.viewTab ?? "diagram") === id || (id === "diagram" && besideActive(store));
 
 export function mountTabs(root, store) {
-  root.setAttribute("role", "tablist");
-  // A tab for each view whose panel is in the page.
+  // A tab for each view whose panel is in the page (in a tablist of their own: the bar also holds
+  // the "Beside the diagram" switch, which is not a tab).
   const present = VIEW_TABS.filter(([id]) => document.querySelector(`[data-view="${id}"]`));
   const buttons = present.map(([id, title]) => h("button", {
     type: "button", role: "tab", "data-view-tab": id, id: `tab-${id}`, "aria-controls": `view-${id}`,
     onclick: () => store.set({ viewTab: id }, "tab"),
   }, title));
-  root.append(...buttons);
+  root.append(h("div", { class: "view-tablist", role: "tablist", "aria-label": "Views" }, ...buttons));
   root.hidden = buttons.length < 2;
   // Arrow keys move between tabs (the ARIA tabs pattern); the page's own ←/→ are for the player.
   root.addEventListener("keydown", (e) => {
@@ -58,9 +59,11 @@ export function mountTabs(root, store) {
       b.setAttribute("aria-selected", String(on));
       b.tabIndex = on ? 0 : -1;
     }
-    for (const panel of document.querySelectorAll("[data-view]")) panel.hidden = panel.dataset.view !== shown;
+    for (const panel of document.querySelectorAll("[data-view]")) panel.hidden = !isShown(store, panel.dataset.view);
     document.documentElement.dataset.viewShown = shown;
+    document.documentElement.toggleAttribute("data-beside", besideActive(store));
   };
-  store.addEventListener("change", (e) => { if (e.detail.reason === "tab" || e.detail.reason === "init") paint(); });
+  mountBesideToggle(root, store, paint);
+  store.addEventListener("change", (e) => { if (["tab", "init", "present", "restore"].includes(e.detail.reason)) paint(); });
   paint();
 }

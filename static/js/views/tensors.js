@@ -5,7 +5,8 @@
 // Hovering a cell highlights its element in the diagram (store.setHighlight) and the player's
 // step marks its cells.
 
-import { backwardTerms, forwardTerms, NOTATIONS, shapesLine } from "../tensorforms.js";
+import { backwardTerms, forwardTerms, keptIndices, NOTATIONS, shapesLine } from "../tensorforms.js";
+import { linkMarks } from "../linking.js";
 import { isShown } from "./tabs.js";
 import { h, setText } from "./dom.js";
 import { markCells, matrixEl, paintMatrix } from "./matrix.js";
@@ -18,13 +19,35 @@ export function mountTensors(root, store) {
   notation.addEventListener("change", () => store.set({ notation: notation.value }, "notation"));
   const note = h("p", { class: "torch-note" });
   const body = h("div", { class: "tensor-layers", "data-tensors": "" });
-  root.append(h("div", { class: "torch-bar" }, h("label", { class: "field" }, "Notation ", notation), note), body);
+  // When the layers do not all fit the panel (a projector), one layer at a time: the player's step's, or the one picked here.
+  const picker = h("span", { class: "t-picker", role: "group", "aria-label": "Layer shown", "data-layer-picker": "" });
+  root.append(h("div", { class: "torch-bar" }, h("label", { class: "field" }, "Notation ", notation), picker, note), body);
+  let picked = null; // {layer, step}: the layer picked, until the player moves
+  let expanded = false; // every row and column of a crowded layer, asked for by a ⋮ or … (until Fit)
+  const fitButton = h("button", { type: "button", "data-control": "elide", hidden: true,
+    onclick: () => { expanded = false; render(); } }, "Fit");
+  picker.after(fitButton); // after the layer picker, in the bar
   let built = null; // {key, cells, matrices}
 
   body.addEventListener("pointerover", (e) => store.setHighlight(e.target.closest?.("td[data-ref]")?.dataset.ref ?? null));
   body.addEventListener("pointerleave", () => store.setHighlight(null));
+  // A click selects the cell's element in every view (linking.js).
+  body.addEventListener("click", (e) => {
+    const ref = e.target.closest?.("td[data-ref]")?.dataset.ref;
+    if (ref) store.focusOn(store.state.focus === ref ? null : ref);
+  });
 
-  function build(key, backward) {
+  // Crowded layers keep the first and last rows and columns and those of the player's step (tensorforms.keptIndices).
+  const LIMITS = { normal: { u: 10, f: 10, N: 8 }, presenting: { u: 5, f: 6, N: 2 } };
+  function keepFor(layer, units, fanIn, samples) {
+    if (expanded) return null;
+    const { response, step, reg, presenting } = store.state;
+    const cur = response ? store.steps[step] ?? null : null;
+    const addresses = cur ? [cur.target, ...(cur.refs ?? [])] : [];
+    return keptIndices(reg.addresses.parse, addresses, { layer, units, fanIn, samples }, LIMITS[presenting ? "presenting" : "normal"]);
+  }
+
+  function build(key, backward, keeps) {
     const { request, reg } = store.state;
     const A = reg.addresses;
     const N = request.x.length;
@@ -38,7 +61,7 @@ export function mountTensors(root, store) {
       const line = (label, terms, form) => {
         const row = h("div", { class: "t-row" });
         terms.forEach((t, i) => {
-          const m = matrixEl(t, element);
+          const m = matrixEl(t, element, keeps[k], () => { expanded = true; render(); });
           matrices.push(m);
           row.append(m.el);
           if (t.op && i < terms.length - 1) row.append(h("span", { class: "t-op", "aria-hidden": "true" }, t.op === ";" ? "" : t.op));
@@ -68,18 +91,55 @@ export function mountTensors(root, store) {
     setText(note, backward
       ? "The backward pass in matrices: δ = ∂L/∂s of each layer times the layer's input, transposed, is ∂L/∂W."
       : "nn.Linear stores W as (out, in) and computes x·Wᵀ + b, one row per sample.");
+    const keeps = request.network.layers.map((layer, k) =>
+      keepFor(k + 1, layer.units, k === 0 ? request.network.inputs : request.network.layers[k - 1].units, request.x.length));
+    fitButton.hidden = !expanded;
     const key = JSON.stringify([request.network.inputs, request.network.layers.map((l) => [l.units, l.activation]), request.x.length,
-      store.state.notation, backward]);
-    if (built?.key !== key) built = build(key, backward);
+      store.state.notation, backward, keeps]);
+    if (built?.key !== key) built = build(key, backward, keeps);
     for (const m of built.matrices) paintMatrix(m, (a) => store.value(a));
     mark();
+    fit();
   }
+
+  // The layer the player's step is about (its target's layer; the loss: the last layer).
+  function stepLayer() {
+    const { response, step, request, reg } = store.state;
+    const target = response ? store.steps[step]?.target : null;
+    const parsed = target ? reg.addresses.parse(target) : null;
+    const l = parsed && ["s", "z", "W", "b", "dL/ds", "dL/dz", "dL/dW", "dL/db", "W'", "b'"].includes(parsed.q) ? parsed.idx[0] : null;
+    return l ?? request.network.layers.length;
+  }
+
+  // Too tall for the panel: one layer at a time; still too tall: one form at a time (the slide's, or PyTorch's).
+  const overflows = () => root.scrollHeight > root.clientHeight + 1;
+  let form = "notation"; // the form shown when only one fits
+  function fit() {
+    const sections = [...body.children];
+    const forms = [...body.querySelectorAll("[data-form=notation], [data-form=torch]")];
+    for (const el of [...sections, ...forms]) el.hidden = false;
+    if (picked && picked.step !== store.state.step) picked = null;
+    const layer = overflows() && sections.length > 1 ? picked?.layer ?? stepLayer() : null;
+    for (const s of sections) s.hidden = layer !== null && Number(s.dataset.layer) !== layer;
+    const oneForm = forms.length > 0 && overflows();
+    for (const el of forms) el.hidden = oneForm && el.dataset.form !== form;
+    const buttons = layer === null ? [] : sections.map((s) => h("button", {
+      type: "button", "data-show-layer": s.dataset.layer, "aria-pressed": String(Number(s.dataset.layer) === layer),
+      onclick: () => { picked = { layer: Number(s.dataset.layer), step: store.state.step }; fit(); },
+    }, `Layer ${s.dataset.layer}`));
+    if (oneForm) {
+      buttons.push(h("button", { type: "button", "data-show-form": "torch", "aria-pressed": String(form === "torch"),
+        title: "PyTorch's own row form, x·Wᵀ + b, instead of the slide's", onclick: () => { form = form === "torch" ? "notation" : "torch"; fit(); } }, "x·Wᵀ + b"));
+    }
+    picker.replaceChildren(...buttons);
+  }
+
 
   function mark() {
     if (!built) return;
-    const { response, step, highlight, selectedParam } = store.state;
+    const { response, step, selectedParam } = store.state;
     const cur = response ? store.steps[step] ?? null : null;
-    markCells(built.cells, { target: cur?.target ?? null, refs: new Set(cur?.refs ?? []), highlight, selected: selectedParam });
+    markCells(built.cells, { target: cur?.target ?? null, refs: new Set(cur?.refs ?? []), link: linkMarks(store.state), selected: selectedParam });
   }
 
   // The player's step: its cell in sight (on a projector the layers are taller than the panel).
