@@ -7,7 +7,7 @@ import { explanationLines, splitTerms, tokensToNodes } from "../mathtokens.js";
 import { PHASE_NAMES } from "../progress.js";
 import { symbolText, text as plainText } from "../render/text.js";
 import { KIND_TITLES, sentence } from "../words.js";
-import { h, mathRow } from "./dom.js";
+import { h, mathRow, morph, sameShape, setText } from "./dom.js";
 
 export function mountExplain(root, store) {
   const head = h("p", { class: "explain-head", "data-step-head": "" });
@@ -48,10 +48,15 @@ export function mountExplain(root, store) {
     let refit = true;
     const numbersOnly = key === shownKey;
     if (numbersOnly) {
-      const old = [...math.querySelectorAll("[data-line=numbers], [data-line=value]")];
+      const old = [...math.querySelectorAll("[data-line=numbers], [data-line=value]")].flatMap((row) => [row.previousElementSibling, row]);
       const before = old.reduce((n, row) => n + row.textContent.length, 0);
-      for (const row of old) row.previousElementSibling.remove(), row.remove();
-      math.append(...rows);
+      // The same formula with other numbers: its text changes in place where the rows keep their shape.
+      const inPlace = old.length === rows.length && rows.every((row, i) => sameShape(old[i], row));
+      if (inPlace) rows.forEach((row, i) => morph(old[i], row));
+      else {
+        for (const row of old) row.remove();
+        math.append(...rows);
+      }
       // Measuring forces a layout of the whole page: skip it when the numbers got no longer
       // (digits are all as wide), so a drag or a typed value costs one layout, not two.
       refit = rows.reduce((n, row) => n + row.textContent.length, 0) > before;
@@ -73,7 +78,7 @@ export function mountExplain(root, store) {
       });
     }
     const symbol = (s) => symbolText(s.lhs.find((t) => t.t === "sym") ?? { s: "" });
-    text.textContent = sentence(st, { reg, value, fmt, symbol });
+    setText(text, sentence(st, { reg, value, fmt, symbol }));
     if (st.contribution !== null && st.contribution !== undefined) {
       batch.hidden = false;
       batch.replaceChildren(
