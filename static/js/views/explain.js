@@ -17,6 +17,7 @@ export function mountExplain(root, store) {
   const batch = h("p", { class: "explain-batch", "data-batch-note": "" });
   root.append(head, title, math, text, batch);
   let shownKey = null;
+  let shownNumbers = null; // the numbers the formula on screen shows (numbersOf)
   let fitting = false;
 
   const hover = (e) => {
@@ -44,10 +45,20 @@ export function mountExplain(root, store) {
     if (key === shownKey && e.detail.reason !== "response") return;
     const value = (a) => store.value(a);
     const ctx = { value, element: (a) => store.element(a) };
-    const rows = formula(st, ctx, key === shownKey);
-    let refit = true;
     const numbersOnly = key === shownKey;
-    if (numbersOnly) {
+    // An answer that changed none of this step's numbers (an edit elsewhere in the network)
+    // leaves the formula as it is: nothing to build, compare or lay out.
+    const numbers = numbersOf(st, value);
+    const same = numbersOnly && numbers === shownNumbers;
+    const rows = same ? [] : formula(st, ctx, numbersOnly);
+    shownNumbers = numbers;
+    let refit = !same;
+    if (!numbersOnly) {
+      head.textContent = `Step ${step + 1} of ${steps.length} · ${PHASE_NAMES[st.phase]}`;
+      root.dataset.phase = st.phase;
+      title.textContent = KIND_TITLES[st.kind] ?? st.kind;
+      math.replaceChildren(...rows);
+    } else if (!same) {
       const old = [...math.querySelectorAll("[data-line=numbers], [data-line=value]")].flatMap((row) => [row.previousElementSibling, row]);
       const before = old.reduce((n, row) => n + row.textContent.length, 0);
       // The same formula with other numbers: its text changes in place where the rows keep their shape.
@@ -60,11 +71,6 @@ export function mountExplain(root, store) {
       // Measuring forces a layout of the whole page: skip it when the numbers got no longer
       // (digits are all as wide), so a drag or a typed value costs one layout, not two.
       refit = rows.reduce((n, row) => n + row.textContent.length, 0) > before;
-    } else {
-      head.textContent = `Step ${step + 1} of ${steps.length} · ${PHASE_NAMES[st.phase]}`;
-      root.dataset.phase = st.phase;
-      title.textContent = KIND_TITLES[st.kind] ?? st.kind;
-      math.replaceChildren(...rows);
     }
     shownKey = key;
     // Measured at the next frame, when the layout is done once for every view's changes
@@ -98,6 +104,13 @@ export function mountExplain(root, store) {
     const said = [plainText(st.lhs), st.rel, ...st.forms.map((f) => plainText(f))].join(" ");
     root.setAttribute("aria-label", `${said}; ${plainText(last, { numeric: true, value, fmt })} = ${fmt(value(st.contribution ?? st.value))}`);
   });
+}
+
+// Every number the step's numeric lines write, in order, as one string (-0 kept apart from 0).
+function numbersOf(st, value) {
+  const exactly = (v) => (Object.is(v, -0) ? "-0" : String(v));
+  return explanationLines(st, value).filter((line) => line.numeric)
+    .flatMap((line) => line.tokens.map((t) => exactly(t.a != null ? value(t.a) : t.v))).join(" ");
 }
 
 // lhs rel form₁ = form₂ = numbers = value: a grid whose left column holds the lhs or "=".
