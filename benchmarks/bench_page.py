@@ -76,62 +76,103 @@ def section_page(ctx: Context) -> list[Figure]:
 
 
 DRAG_GOAL = 30.0  # answers shown per second while the hand moves
+DRIVER_RATE = 120.0  # mouse moves per second the driver sends: twice a 60 Hz frame rate
 
-# Count the answers the store shows (reason "response") and when; reset per drag.
+# Count the answers the store shows (reason "response") and the pointer moves that reach the
+# page, with when; reset per drag.
 COUNT_ANSWERS = """() => {
   const s = window.backpropLab;
   window.__answers = [];
+  window.__moves = 0;
   if (!window.__counting) {
     window.__counting = true;
     s.addEventListener("change", (e) => {
       if (e.detail.reason === "response") window.__answers.push([performance.now(), s.state.response.output[0][0]]);
     });
+    document.addEventListener("pointermove", () => { window.__moves += 1; }, true);
   }
   return performance.now();
 }"""
 
 
-def drag_answers(page, ref: str, seconds: float) -> tuple[int, float, int, float]:
-    """A real mouse drag on a weight for `seconds`: (answers shown, their rate per second, distinct ŷ,
-    mouse moves per second the driver managed: the drag cannot show more answers than moves)."""
+async def drag_answers(page, ref: str, seconds: float, rate: float = DRIVER_RATE) -> dict:
+    """A real mouse drag on a weight for `seconds`, back and forth as a hand does.
+
+    The moves go through Chromium's input pipeline (CDP Input.dispatchMouseEvent, as a mouse
+    would: pointer capture, coalescing to one pointermove per frame), sent at `rate` per second
+    without waiting for each one's reply, so the driver is not what limits the figure. Returns
+    the answers shown while the button was down, their rate, the distinct ŷ among them, the
+    moves per second sent and the pointer moves per second that reached the page.
+    """
+    import asyncio
     import time
 
-    box = page.locator(f'[data-edge-label="{ref}"]').bounding_box() or page.locator(f'[data-edge="{ref}"]').bounding_box()
+    box = await page.locator(f'[data-edge-label="{ref}"]').bounding_box() or await page.locator(f'[data-edge="{ref}"]').bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(x, y)
-    page.mouse.down()
-    t0 = page.evaluate(COUNT_ANSWERS)
+    cdp = await page.context.new_cdp_session(page)
+
+    def mouse(kind: str, mx: float, **extra):
+        return cdp.send("Input.dispatchMouseEvent", {"type": kind, "x": mx, "y": y, "button": "left", "buttons": 1, **extra})
+
+    await mouse("mouseMoved", x, buttons=0)
+    await mouse("mousePressed", x, clickCount=1)
+    t0 = await page.evaluate(COUNT_ANSWERS)
+    sent, k = [], 0
     start = time.perf_counter()
-    k = 0
-    while time.perf_counter() - start < seconds:
+    while (now := time.perf_counter() - start) < seconds:
         k += 1
-        page.mouse.move(x + 5 + 40 * abs(((k % 80) - 40) / 40), y)  # back and forth, as a hand does
-    t1 = page.evaluate("() => performance.now()")
-    answers = page.evaluate("() => window.__answers.slice()")
-    page.mouse.up()
+        sent.append(asyncio.ensure_future(mouse("mouseMoved", x + 5 + 40 * abs(((k % 80) - 40) / 40))))
+        await asyncio.sleep(max(0.0, k / rate - (time.perf_counter() - start)))
+    driver_s = time.perf_counter() - start
+    t1 = await page.evaluate("() => performance.now()")
+    answers = await page.evaluate("() => window.__answers.slice()")
+    moves = await page.evaluate("() => window.__moves")
+    await asyncio.gather(*sent)
+    await mouse("mouseReleased", x + 5, clickCount=1, buttons=0)
+    await cdp.detach()
     during = [a for a in answers if a[0] <= t1]
     span = (t1 - t0) / 1e3
-    return len(during), len(during) / span, len({round(a[1], 12) for a in during}), k / span
+    return {"answers": len(during), "per_s": len(during) / span, "distinct_yhat": len({round(a[1], 12) for a in during}),
+            "moves_sent_per_s": k / driver_s, "moves_seen_per_s": moves / span}
+
+
+async def _drag_run(url: str, seconds: float) -> dict:
+    """Open the lecture in Chromium, warm up with a short drag, then measure one drag."""
+    from playwright.async_api import async_playwright
+    from server import CHROMIUM, CHROMIUM_ARGS
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        page = await browser.new_page(viewport={"width": 1280, "height": 720})
+        await page.goto(f"{url}/?preset=lecture")
+        await page.locator("[data-testid=explain] [data-line=value]").wait_for()
+        await drag_answers(page, "L2W0_0", 1.0)  # warm-up
+        await page.locator("[data-region=status]:not([data-pending])").wait_for()
+        result = await drag_answers(page, "L2W0_0", seconds)
+        await browser.close()
+    return result
 
 
 def section_drag(ctx: Context) -> list[Figure]:
     """Dragging the lecture's w₀ᵒᵘᵗ in Chromium: answers (ŷ, L, every gradient) shown per second."""
-    sys.path.insert(0, str(ROOT / "tests" / "browser"))
-    from playwright.sync_api import sync_playwright
-    from server import CHROMIUM, CHROMIUM_ARGS
+    import asyncio
+    import threading
 
+    sys.path.insert(0, str(ROOT / "tests" / "browser"))
     seconds = 3.0 if ctx.quick else 6.0
-    with running("page", app_argv) as server, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 720})
-        page.goto(f"http://{HOST}:{server.port}/?preset=lecture")
-        page.locator("[data-testid=explain] [data-line=value]").wait_for()
+    out: dict = {}
+    with running("page", app_argv) as server:
         print("7. Live drag: a real mouse drag on w₀ᵒᵘᵗ, answers shown per second (Chromium, lecture)")
-        drag_answers(page, "L2W0_0", 1.0)  # warm-up
-        page.locator("[data-region=status]:not([data-pending])").wait_for()
-        n, rate, distinct, moves = drag_answers(page, "L2W0_0", seconds)
-        ctx.results.setdefault("drag", {})["lecture"] = {"answers": n, "per_s": rate, "distinct_yhat": distinct, "moves_per_s": moves}
-        print(f"   lecture    {n} answers in {seconds:g} s = {rate:.1f} answers/s, {distinct} distinct ŷ "
-              f"({moves:.0f} mouse moves/s from the driver)")
-        browser.close()
-    return [Figure("drag", "answers shown per second during a drag, lecture", f"{rate:.0f}/s", f"≥ {DRAG_GOAL:g}/s", rate >= DRAG_GOAL)]
+        # Its own thread and event loop: the async driver must not meet a loop that sync
+        # Playwright (section 6) may have left on this thread.
+        worker = threading.Thread(target=lambda: out.update(r=asyncio.run(_drag_run(f"http://{HOST}:{server.port}", seconds))))
+        worker.start()
+        worker.join()
+    if "r" not in out:
+        raise RuntimeError("the drag driver failed (its traceback is above)")
+    r = out["r"]
+    ctx.results.setdefault("drag", {})["lecture"] = r
+    print(f"   lecture    {r['answers']} answers in {seconds:g} s = {r['per_s']:.1f} answers/s, {r['distinct_yhat']} distinct ŷ; "
+          f"the driver sent {r['moves_sent_per_s']:.0f} mouse moves/s, the page got {r['moves_seen_per_s']:.0f} pointer moves/s")
+    return [Figure("drag", "answers shown per second during a drag, lecture", f"{r['per_s']:.0f}/s "
+                   f"({r['moves_sent_per_s']:.0f} moves/s sent)", f"≥ {DRAG_GOAL:g}/s", r["per_s"] >= DRAG_GOAL)]

@@ -131,36 +131,43 @@ export class Store extends EventTarget {
   /** Ask the server again: now, or as soon as the request that is out has its answer. */
   recompute() {
     this._dirty = true;
-    if (!this.state.pending) this.set({ pending: true }, "pending");
+    // The request leaves first (its body is built before _pump's first await), then the
+    // views hear "pending": their work overlaps the server's instead of delaying it.
     if (!this._inflight) this._pump();
+    if (!this.state.pending) this.set({ pending: true }, "pending");
   }
 
+  // One request out at a time. When its answer comes, the edits made meanwhile leave at once,
+  // as one request (the latest values), before the answer is drawn: a drag keeps the server
+  // busy while the page repaints, instead of waiting for the repaint.
   async _pump() {
-    while (this._dirty && !this._inflight) {
-      this._dirty = false;
-      this._inflight = true;
-      const epoch = this._epoch;
-      const body = this.body();
-      this._abort = new AbortController();
-      const { signal } = this._abort;
-      try {
-        const response = await api.step(body, signal);
-        let explanation = this.state.explanation;
-        if (explanation?.key !== response.explain_key) explanation = await api.explain(body, signal);
-        if (epoch !== this._epoch) return; // a structural edit came meanwhile: its own request is on its way
-        this._inflight = false;
-        this._answers += 1;
-        const step = clampStep(this.state.step, explanation.steps);
-        const lossHistory = this._applied ? [...this.state.lossHistory, response.loss].slice(-20) : this.state.lossHistory;
-        this._applied = false;
-        this.set({ response, sent: body, explanation, step, lossHistory, pending: this._dirty, error: this._dirty ? this.state.error : null }, "response");
-      } catch (err) {
-        if (epoch !== this._epoch || err.name === "AbortError") return;
-        this._inflight = false;
-        if (!this._dirty) {
-          const locs = (err.details || []).map((d) => d.loc || []);
-          this.set({ pending: false, error: { message: err.message, locs } }, "error");
-        }
+    if (!this._dirty || this._inflight) return;
+    this._dirty = false;
+    this._inflight = true;
+    const epoch = this._epoch;
+    const body = this.body();
+    this._abort = new AbortController();
+    const { signal } = this._abort;
+    try {
+      const response = await api.step(body, signal);
+      let explanation = this.state.explanation;
+      if (explanation?.key !== response.explain_key) explanation = await api.explain(body, signal);
+      if (epoch !== this._epoch) return; // a structural edit came meanwhile: its own request is on its way
+      this._inflight = false;
+      this._pump();
+      const newer = this._inflight; // an edit made meanwhile is on its way: still pending
+      this._answers += 1;
+      const step = clampStep(this.state.step, explanation.steps);
+      const lossHistory = this._applied ? [...this.state.lossHistory, response.loss].slice(-20) : this.state.lossHistory;
+      this._applied = false;
+      this.set({ response, sent: body, explanation, step, lossHistory, pending: newer, error: newer ? this.state.error : null }, "response");
+    } catch (err) {
+      if (epoch !== this._epoch || err.name === "AbortError") return;
+      this._inflight = false;
+      if (this._dirty) this._pump();
+      else {
+        const locs = (err.details || []).map((d) => d.loc || []);
+        this.set({ pending: false, error: { message: err.message, locs } }, "error");
       }
     }
   }

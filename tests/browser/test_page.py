@@ -290,22 +290,57 @@ def test_dragging_a_weight_scrubs_its_value(page):
     expect(page.locator("[data-testid=loss]")).not_to_contain_text("0.1276")
 
 
+def test_a_drag_shows_each_answer_while_the_button_is_still_down(page, api):
+    open_lecture(page)
+    box = page.locator('[data-edge="L2W0_0"] line.hit').bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    yhat = page.locator('[data-node="L2N0"]')
+    page.mouse.move(x, y)
+    page.mouse.down()
+    shown = []
+    for dx in (10, 20, 30):  # 0.01 per pixel from 0.6: w₀ᵒᵘᵗ = 0.7, 0.8, 0.9
+        before = yhat.get_attribute("data-value")
+        page.mouse.move(x + dx, y)
+        expect(yhat).not_to_have_attribute("data-value", before)  # ŷ from the server, the hand still down
+        shown.append(yhat.get_attribute("data-value"))
+    body = api.get("/api/presets/lecture")
+    body["network"]["layers"][1]["weights"][0][0] = 0.9
+    expect(yhat).to_have_attribute("data-value", repr(api.step(body)["output"][0][0]))
+    page.mouse.up()
+    assert len(set(shown)) == 3, shown
+    expect(page.locator('[data-edge="L2W0_0"]')).to_have_attribute("data-weight", "0.9")
+
+
 def test_changing_a_value_does_not_fetch_the_explanation_again(page, api):
     explains = []
     page.on("request", lambda r: explains.append(r.url) if r.url.endswith("/api/explain") else None)
     open_lecture(page)
     assert len(explains) == 1, explains  # once for the lecture's structure
     page.keyboard.press("ArrowRight")
+    expect(page.locator(EXPLAIN)).to_contain_text("Step 2 of 33")
+    page.evaluate("() => { window.shownRow = document.querySelector('[data-testid=explain] [data-line=value]'); }")
     edit(page, "L2W0_0", "0.5")
     edit(page, "L0N1", "0.1")
     idle(page)
     expect(page.locator('[data-edge="L2W0_0"]')).to_have_attribute("data-weight", "0.5")
+    assert page.evaluate("() => window.shownRow.isConnected"), "new numbers rebuilt the formula instead of changing its text"
     body = api.get("/api/presets/lecture")
     body["network"]["layers"][1]["weights"][0][0] = 0.5
     body["x"][0][1] = 0.1
     expected = api.step(body)
     expect(page.locator('[data-node="L2N0"]')).to_have_attribute("data-value", repr(expected["output"][0][0]))
     expect(page.locator(EXPLAIN)).to_contain_text("Step 2 of 33")
+    # The formula's numbers, changed in place by the answers, read as the step drawn afresh does.
+    step = api.explain(body)["steps"][1]
+    value = resolve(api.get("/api/registry")["quantities"], {"request": body, "response": expected}, step["value"])
+    formula = page.locator(f"{EXPLAIN} [data-formula]")
+    expect(page.locator(f"{EXPLAIN} [data-line=value]")).to_have_text(re.compile(re.escape(fmt(page, value))))
+    in_place = formula.text_content()
+    page.locator("[data-player=next]").click()
+    expect(page.locator(EXPLAIN)).to_contain_text("Step 3 of 33")
+    page.locator("[data-player=previous]").click()
+    expect(page.locator(EXPLAIN)).to_contain_text("Step 2 of 33")
+    expect(formula).to_have_text(in_place)
     assert len(explains) == 1, "a value edit fetched the explanation again"
     # A structural edit (one more hidden unit) does fetch it, once.
     page.keyboard.press("b")

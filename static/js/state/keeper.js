@@ -1,7 +1,8 @@
 // The page's kept state: the link in the address bar, undo/redo, Reset, files and snapshots.
 //
 // The link is rewritten (history.replaceState, never pushState) when an edit has its answer
-// or a view option changes, at most every WRITE_MS: a drag writes a few times, not per frame.
+// or a view option changes and then nothing else for WRITE_MS, when the page is idle: a drag
+// writes once, when the hand stops, and never between an answer and its repaint.
 // An edit becomes an undo step once it has settled (SETTLE_MS without a new answer), so a
 // drag is one step. Messages go to store.state.notice (views/notice.js shows them).
 
@@ -17,6 +18,10 @@ const SETTLE_MS = 350;
 // Changes that the link records (the request's own changes arrive as "response").
 const VIEW_REASONS = new Set(["step", "view", "theme", "present", "panel", "tab", "classroom"]);
 const TYPING = "input, select, textarea, [contenteditable]";
+// The link and the undo step are work nobody waits for: done when the page is idle (after the
+// answer has been drawn), or at the latest IDLE_MS later.
+const IDLE_MS = 500;
+const whenIdle = (fn) => (typeof requestIdleCallback === "function" ? requestIdleCallback(fn, { timeout: IDLE_MS }) : setTimeout(fn, 0));
 
 /** The saved state in the page's link, as {patch of store.state, start: loadRequest's arguments}; null if none. */
 export async function readLink(storage = localStorage) {
@@ -40,7 +45,6 @@ export class Keeper {
     this.history = new UndoHistory();
     this.snapshots = new Snapshots(storage);
     this._writeTimer = null;
-    this._lastWrite = 0;
     this._settleTimer = null;
     this._writing = false;
     store.addEventListener("change", (e) => this._changed(e.detail.reason));
@@ -56,7 +60,8 @@ export class Keeper {
   _changed(reason) {
     if (reason === "response" || reason === "error") {
       clearTimeout(this._settleTimer);
-      this._settleTimer = setTimeout(() => this._settle(), SETTLE_MS);
+      const timer = setTimeout(() => whenIdle(() => this._settleTimer === timer && this._settle()), SETTLE_MS);
+      this._settleTimer = timer;
       this._scheduleWrite();
     } else if (VIEW_REASONS.has(reason)) {
       this._scheduleWrite();
@@ -79,13 +84,13 @@ export class Keeper {
     document.documentElement.toggleAttribute("data-link-pending", due);
   }
 
+  // The link is written once changes pause for WRITE_MS (a drag writes once, when it stops),
+  // at an idle moment: rewriting a long link costs the page several milliseconds each time.
   _scheduleWrite() {
-    this._mark();
-    if (this._writeTimer) return;
-    const wait = Math.max(0, this._lastWrite + WRITE_MS - Date.now());
-    this._writeTimer = setTimeout(async () => {
+    clearTimeout(this._writeTimer);
+    const timer = setTimeout(() => whenIdle(async () => {
+      if (this._writeTimer !== timer) return; // a later change has its own write coming
       this._writeTimer = null;
-      this._lastWrite = Date.now();
       this._writing = true;
       try {
         await this.writeLink();
@@ -95,7 +100,9 @@ export class Keeper {
         this._writing = false;
         this._mark();
       }
-    }, wait);
+    }), WRITE_MS);
+    this._writeTimer = timer;
+    this._mark();
   }
 
   /** Put the state in the address bar now; resolves to the link. */

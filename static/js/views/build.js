@@ -43,9 +43,9 @@ export function mountBuild(root, store) {
     }
     addLayer.disabled = net.layers.length >= (reg.limits.max_layers ?? 8);
     removeLayer.disabled = net.layers.length <= 1;
-    loss.value = net.loss;
+    setValue(loss, net.loss);
     const name = req.optimizer.name ?? "sgd";
-    opt.value = name;
+    setValue(opt, name);
     if (optKey !== name) {
       optKey = name;
       fields = reg.optimizers.get(name).hyper.flatMap((hp) => hyperFields(store, hp));
@@ -63,7 +63,7 @@ function hyperFields(store, hp) {
   const value = (o) => o[hp.key] ?? hp.default;
   if (typeof hp.default === "boolean") {
     const input = h("input", { type: "checkbox", "data-control": hp.key, onchange: () => store.setOptimizer({ [hp.key]: input.checked }) });
-    return [{ input, label: label(hp.key[0].toUpperCase() + hp.key.slice(1), input), show: (o) => { input.checked = Boolean(value(o)); } }];
+    return [{ input, label: label(hp.key[0].toUpperCase() + hp.key.slice(1), input), show: (o) => { if (input.checked !== Boolean(value(o))) input.checked = Boolean(value(o)); } }];
   }
   const name = hp.key === "lr" ? "Learning rate" : hp.key.replace("_", " ");
   const pretty = name[0].toUpperCase() + name.slice(1);
@@ -89,8 +89,14 @@ function hyperFields(store, hp) {
       store.setOptimizer({ [hp.key]: count > 1 ? value(o).map((old, j) => (j === k ? v : old)) : v });
     });
     const text = `${count > 1 ? `${pretty} ${symbols[k]}` : pretty}${count > 1 || !hp.symbol ? "" : ` ${hp.symbol}`}`;
-    return { input, label: label(text, h("span", {}, input, hint)), show: (o) => { input.value = count > 1 ? value(o)[k] : value(o); } };
+    return { input, label: label(text, h("span", {}, input, hint)), show: (o) => setValue(input, count > 1 ? value(o)[k] : value(o)) };
   });
+}
+
+// A field's value written only when it changed: this runs on every answer of a drag, and a
+// number field rewritten re-reads its text and lays itself out again.
+function setValue(input, value) {
+  if (input.value !== String(value)) input.value = value;
 }
 
 function layerRow(store, layer, name, units, activation, max) {

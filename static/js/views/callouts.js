@@ -8,7 +8,7 @@
 
 import { fmt } from "../format.js";
 import { explanationLines } from "../mathtokens.js";
-import { svg } from "./dom.js";
+import { setAttrs, svg } from "./dom.js";
 import { pill } from "./pills.js";
 
 /** The addresses whose numbers the step's explanation writes out (its numeric lines), in order. */
@@ -129,7 +129,7 @@ export function drawCallouts(b, callouts) {
     items.push({ id: c.id, p, callout: true, force: true, w, h,
       spots: spots.map(([dx, dy]) => ({ x: c.x + dx, y: c.y + dy, w, h })).filter((s) => inside(s, b.lay)) });
   }
-  for (const [id, p] of b.callouts) if (!used.has(id)) p.label.setAttribute("visibility", "hidden");
+  for (const [id, p] of b.callouts) if (!used.has(id)) setAttrs(p.label, { visibility: "hidden" });
   return items;
 }
 

@@ -50,13 +50,20 @@ export function mountClassroom(store) {
   dialog.addEventListener("keydown", (e) => e.stopPropagation());
   document.body.append(dialog);
 
+  // The controls are marked when the choice changes, not on every change of the page (an
+  // edit's answer would otherwise query the page for each control).
+  let applied = null;
   store.addEventListener("change", (e) => {
     const reason = e.detail.reason;
     if (reason === "highlight" || reason === "pending") return;
     const s = store.state;
     if (reason === "classroom-dialog" && s.classroomOpen && !dialog.open) dialog.showModal();
-    for (const b of boxes) b.checked = (s.hiddenControls ?? []).includes(b.dataset.hideControl);
+    const hidden = s.hiddenControls ?? [];
+    const key = `${hidden.join(" ")}|${Boolean(s.predict)}`;
+    if (key === applied && !["classroom", "restore", "presets", "present", "tab"].includes(reason)) return;
+    applied = key;
+    for (const b of boxes) b.checked = hidden.includes(b.dataset.hideControl);
     predict.checked = Boolean(s.predict);
-    applyHidden(s.hiddenControls ?? []);
+    applyHidden(hidden);
   });
 }

@@ -48,8 +48,9 @@ export function mountDiagramKeys(root) {
     const el = e.target.closest?.(FOCUSABLE);
     if (!el) return;
     active = el.dataset.ref;
-    const svgEl = el.closest("svg");
-    for (const other of svgEl.querySelectorAll(FOCUSABLE)) other.setAttribute("tabindex", other === el ? "0" : "-1");
+    // Only the elements whose tab stop changes are written (each write invalidates the style).
+    for (const other of el.closest("svg").querySelectorAll('[data-col][tabindex="0"]')) if (other !== el) other.setAttribute("tabindex", "-1");
+    if (el.getAttribute("tabindex") !== "0") el.setAttribute("tabindex", "0");
   });
   root.addEventListener("keydown", (e) => {
     if (e.ctrlKey || e.metaKey || e.altKey || !e.key.startsWith("Arrow")) return;

@@ -53,3 +53,33 @@ export function mathml(node) {
 export function mathRow(nodes, attrs = {}) {
   return mathml({ tag: "math", attrs, kids: nodes });
 }
+
+/** Same tags, attribute names and children all the way down: `source` can be copied into `target` in place. */
+export function sameShape(target, source) {
+  if (target.nodeType !== source.nodeType || target.nodeName !== source.nodeName) return false;
+  if (target.nodeType !== 1) return true;
+  if (target.attributes.length !== source.attributes.length || target.childNodes.length !== source.childNodes.length) return false;
+  for (let i = 0; i < target.childNodes.length; i++) if (!sameShape(target.childNodes[i], source.childNodes[i])) return false;
+  return true;
+}
+
+function copyInto(target, source) {
+  if (target.nodeType !== 1) {
+    if (target.nodeValue !== source.nodeValue) target.nodeValue = source.nodeValue;
+    return;
+  }
+  for (const { name, value } of source.attributes) if (target.getAttribute(name) !== value) target.setAttribute(name, value);
+  for (let i = 0; i < target.childNodes.length; i++) copyInto(target.childNodes[i], source.childNodes[i]);
+}
+
+/**
+ * Make `target` (in the page) show what `source` (freshly built, detached) shows by changing
+ * only the text and attributes that differ, if both have the same shape; false (and nothing
+ * changed) if not. New numbers in the same formula then cost the browser a few text nodes,
+ * not a new subtree to style and lay out, and a focused or hovered token stays as it is.
+ */
+export function morph(target, source) {
+  if (!sameShape(target, source)) return false;
+  copyInto(target, source);
+  return true;
+}

@@ -106,10 +106,12 @@ export function mountEditing(root, store) {
     const close = (refocus) => {
       if (done) return;
       done = true;
+      // Focus moves back before the editor goes: removing a focused field makes the browser
+      // lay the page out at once to refocus, and focus() would lay it out a second time.
+      if (refocus) root.querySelector(`[data-editable="${ref}"]`)?.focus({ preventScroll: true });
       editor?.remove();
       editor = null;
       store.set({ editing: null }, "editing");
-      if (refocus) root.querySelector(`[data-editable="${ref}"]`)?.focus({ preventScroll: true });
     };
     const commit = () => {
       const limits = isClass(ref) ? { integer: true, min: 0, max: classes() - 1 } : {};

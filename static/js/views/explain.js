@@ -7,7 +7,7 @@ import { explanationLines, splitTerms, tokensToNodes } from "../mathtokens.js";
 import { PHASE_NAMES } from "../progress.js";
 import { symbolText, text as plainText } from "../render/text.js";
 import { KIND_TITLES, sentence } from "../words.js";
-import { h, mathRow } from "./dom.js";
+import { h, mathRow, morph, sameShape, setText } from "./dom.js";
 
 export function mountExplain(root, store) {
   const head = h("p", { class: "explain-head", "data-step-head": "" });
@@ -17,6 +17,7 @@ export function mountExplain(root, store) {
   const batch = h("p", { class: "explain-batch", "data-batch-note": "" });
   root.append(head, title, math, text, batch);
   let shownKey = null;
+  let shownNumbers = null; // the numbers the formula on screen shows (numbersOf)
   let fitting = false;
 
   const hover = (e) => {
@@ -44,22 +45,32 @@ export function mountExplain(root, store) {
     if (key === shownKey && e.detail.reason !== "response") return;
     const value = (a) => store.value(a);
     const ctx = { value, element: (a) => store.element(a) };
-    const rows = formula(st, ctx, key === shownKey);
-    let refit = true;
     const numbersOnly = key === shownKey;
-    if (numbersOnly) {
-      const old = [...math.querySelectorAll("[data-line=numbers], [data-line=value]")];
-      const before = old.reduce((n, row) => n + row.textContent.length, 0);
-      for (const row of old) row.previousElementSibling.remove(), row.remove();
-      math.append(...rows);
-      // Measuring forces a layout of the whole page: skip it when the numbers got no longer
-      // (digits are all as wide), so a drag or a typed value costs one layout, not two.
-      refit = rows.reduce((n, row) => n + row.textContent.length, 0) > before;
-    } else {
+    // An answer that changed none of this step's numbers (an edit elsewhere in the network)
+    // leaves the formula as it is: nothing to build, compare or lay out.
+    const numbers = numbersOf(st, value);
+    const same = numbersOnly && numbers === shownNumbers;
+    const rows = same ? [] : formula(st, ctx, numbersOnly);
+    shownNumbers = numbers;
+    let refit = !same;
+    if (!numbersOnly) {
       head.textContent = `Step ${step + 1} of ${steps.length} · ${PHASE_NAMES[st.phase]}`;
       root.dataset.phase = st.phase;
       title.textContent = KIND_TITLES[st.kind] ?? st.kind;
       math.replaceChildren(...rows);
+    } else if (!same) {
+      const old = [...math.querySelectorAll("[data-line=numbers], [data-line=value]")].flatMap((row) => [row.previousElementSibling, row]);
+      const before = old.reduce((n, row) => n + row.textContent.length, 0);
+      // The same formula with other numbers: its text changes in place where the rows keep their shape.
+      const inPlace = old.length === rows.length && rows.every((row, i) => sameShape(old[i], row));
+      if (inPlace) rows.forEach((row, i) => morph(old[i], row));
+      else {
+        for (const row of old) row.remove();
+        math.append(...rows);
+      }
+      // Measuring forces a layout of the whole page: skip it when the numbers got no longer
+      // (digits are all as wide), so a drag or a typed value costs one layout, not two.
+      refit = rows.reduce((n, row) => n + row.textContent.length, 0) > before;
     }
     shownKey = key;
     // Measured at the next frame, when the layout is done once for every view's changes
@@ -73,7 +84,7 @@ export function mountExplain(root, store) {
       });
     }
     const symbol = (s) => symbolText(s.lhs.find((t) => t.t === "sym") ?? { s: "" });
-    text.textContent = sentence(st, { reg, value, fmt, symbol });
+    setText(text, sentence(st, { reg, value, fmt, symbol }));
     if (st.contribution !== null && st.contribution !== undefined) {
       batch.hidden = false;
       batch.replaceChildren(
@@ -93,6 +104,13 @@ export function mountExplain(root, store) {
     const said = [plainText(st.lhs), st.rel, ...st.forms.map((f) => plainText(f))].join(" ");
     root.setAttribute("aria-label", `${said}; ${plainText(last, { numeric: true, value, fmt })} = ${fmt(value(st.contribution ?? st.value))}`);
   });
+}
+
+// Every number the step's numeric lines write, in order, as one string (-0 kept apart from 0).
+function numbersOf(st, value) {
+  const exactly = (v) => (Object.is(v, -0) ? "-0" : String(v));
+  return explanationLines(st, value).filter((line) => line.numeric)
+    .flatMap((line) => line.tokens.map((t) => exactly(t.a != null ? value(t.a) : t.v))).join(" ");
 }
 
 // lhs rel form₁ = form₂ = numbers = value: a grid whose left column holds the lhs or "=".

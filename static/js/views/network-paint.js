@@ -65,8 +65,7 @@ export function paint(b, store) {
   const at = addressesOf(b, A, s);
   const mine = (key) => A.get(pageCtx, at(key));
   const got = (key) => (response ? A.get(answerCtx, at(key)) : undefined);
-  b.el.dataset.phase = phase;
-  b.el.dataset.show = show.weights && show.grads ? "both" : show.grads ? "grads" : "weights";
+  setAttrs(b.el, { "data-phase": phase, "data-show": show.weights && show.grads ? "both" : show.grads ? "grads" : "weights" });
   const wMax = maxAbs(request.network.layers.map((l) => l.weights));
   const gMax = maxAbs(response?.layers.map((l) => l.grad_weights ?? []) ?? []);
   const nMax = maxAbs(response?.layers.map((l) => l.grad_post) ?? []);

@@ -9,6 +9,11 @@ import { mountDiagramKeys } from "./diagram-keys.js";
 import { svg, setAttrs } from "./dom.js";
 import { paint, paintHighlight } from "./network-paint.js";
 
+// Changes that draw nothing new on the diagram (an undo step recorded, a notice…).
+const QUIET = new Set(["editing", "playing", "pending", "history", "notice", "snapshots", "speed", "classroom-dialog"]);
+// Changes that leave the diagram's font size as it was (the numbers, the player's position).
+const SAME_FONT = new Set(["request", "response", "error", "step", "view", "highlight"]);
+
 export function mountNetwork(root, store) {
   const el = svg("svg", { class: "diagram", role: "group", "aria-roledescription": "network diagram", "data-diagram": "",
     "aria-label": "Network diagram: arrow keys move between neurons and weights, Enter or Space edits, + and − nudge the value" });
@@ -17,6 +22,7 @@ export function mountNetwork(root, store) {
   linkDiagram(el, store);
   let built = null;
   let size = null; // from the ResizeObserver: asking the layout on every repaint forces a reflow
+  let font = null;
 
   function render(reason) {
     const { request, reg, explanation } = store.state;
@@ -24,7 +30,9 @@ export function mountNetwork(root, store) {
     if (reason === "highlight") return built && paintHighlight(built, store.state);
     const rect = size ?? root.getBoundingClientRect();
     // The diagram's font size as the CSS resolves it (it scales with the screen: a clamp()).
-    const font = parseFloat(getComputedStyle(el).fontSize) || 18;
+    // Read again only when the screen or the mode may have changed it: reading it makes the
+    // browser bring every style up to date there and then, in the middle of an answer's repaint.
+    if (font === null || !SAME_FONT.has(reason)) font = parseFloat(getComputedStyle(el).fontSize) || 18;
     const shape = sizes(request);
     // A crowded layer the current step is about gets the room (focus and context).
     const cur = store.state.response ? store.steps[store.state.step] : null;
@@ -40,7 +48,7 @@ export function mountNetwork(root, store) {
   }
 
   store.addEventListener("change", (e) => {
-    if (!["editing", "playing", "pending"].includes(e.detail.reason)) render(e.detail.reason);
+    if (!QUIET.has(e.detail.reason)) render(e.detail.reason);
   });
   new ResizeObserver(([entry]) => {
     size = { width: entry.contentRect.width, height: entry.contentRect.height };

@@ -29,25 +29,21 @@ export function placePills(b, labelled, callouts = []) {
   for (const t of b.lay.targets) obstacles.push({ x: t.x, y: t.y, w: t.w + 4, h: t.h + 4 });
   obstacles.push({ x: b.lay.loss.x, y: b.lay.loss.y, r: b.lay.loss.r + 2 });
   const bounds = { left: 0, right: b.lay.width, top: b.lay.head, bottom: b.lay.height - f * 1.6 };
-  const spots = placeLabels(items, obstacles, bounds);
-  for (const c of callouts) {
-    const spot = spots.get(c.id);
-    if (spot) c.p.label.setAttribute("transform", `translate(${spot.x},${spot.y})`);
-    else c.p.label.setAttribute("visibility", "hidden");
-  }
-  for (const { p, id } of labelled) {
-    const spot = spots.get(id);
-    if (spot) {
-      p.label.removeAttribute("visibility");
-      p.label.setAttribute("transform", `translate(${spot.x},${spot.y})`);
-    } else p.label.setAttribute("visibility", "hidden");
-  }
+  // The same labels, sizes and obstacles as last time (an edit that keeps every number's
+  // width, a drag frame): the same places, without placing them again.
+  const key = JSON.stringify([items.map((it) => [it.id, it.w, it.h, it.force, it.spots?.map((s) => [s.x, s.y])]), obstacles]);
+  if (b.placed?.key !== key) b.placed = { key, spots: placeLabels(items, obstacles, bounds) };
+  const spots = b.placed.spots;
+  // Attributes are written only when they change: each write makes the browser lay the label out again.
+  const put = (label, spot) => setAttrs(label, spot ? { visibility: null, transform: `translate(${spot.x},${spot.y})` } : { visibility: "hidden" });
+  for (const c of callouts) put(c.p.label, spots.get(c.id));
+  for (const { p, id } of labelled) put(p.label, spots.get(id));
 }
 
 // A weight's label pill: one or two lines, its background sized to the text.
 export function pill(p, lines, font, kind) {
   if (!lines.length) {
-    p.label.setAttribute("visibility", "hidden");
+    setAttrs(p.label, { visibility: "hidden" });
     return;
   }
   const key = lines.join("\n");
@@ -67,7 +63,7 @@ export function pill(p, lines, font, kind) {
     p.ph = h;
     p.text.removeAttribute("dy");
   }
-  p.label.dataset.kind = kind;
+  if (p.label.dataset.kind !== kind) p.label.dataset.kind = kind;
 }
 
 // A value a little too wide for its circle is squeezed (same font size, tighter glyphs).

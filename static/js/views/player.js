@@ -2,7 +2,7 @@
 // slider, the four phases with their progress (each a jump button), and "Apply update".
 
 import { PHASES, PHASE_NAMES, phaseProgress } from "../progress.js";
-import { h, svg } from "./dom.js";
+import { h, setAttrs, setText, svg } from "./dom.js";
 
 // Icons drawn as SVG paths: the media-control glyphs are missing from many system fonts.
 const ICONS = {
@@ -59,27 +59,32 @@ export function mountPlayer(root, store) {
     if (reason === "highlight" || reason === "editing") return;
     const { response, step, playing } = store.state;
     const trace = response ? store.steps : [];
-    play.setAttribute("aria-pressed", String(playing));
-    play.firstChild.firstChild.setAttribute("d", ICONS[playing ? "pause" : "play"]);
-    slider.max = Math.max(0, trace.length - 1);
-    slider.value = step;
-    slider.setAttribute("aria-valuetext", trace.length ? `Step ${step + 1} of ${trace.length}` : "No steps");
-    counter.textContent = trace.length ? `${step + 1} / ${trace.length}` : "–";
+    // Every write below is skipped when nothing changed: this runs on each answer of a drag.
+    setAttrs(play, { "aria-pressed": String(playing) });
+    setAttrs(play.firstChild.firstChild, { d: ICONS[playing ? "pause" : "play"] });
+    const max = String(Math.max(0, trace.length - 1));
+    if (slider.max !== max) slider.max = max;
+    if (slider.value !== String(step)) slider.value = step;
+    setAttrs(slider, { "aria-valuetext": trace.length ? `Step ${step + 1} of ${trace.length}` : "No steps" });
+    setText(counter, trace.length ? `${step + 1} / ${trace.length}` : "–");
     const progress = phaseProgress(trace, step);
     const cur = trace[step]?.phase;
     for (const { p, b, fill } of phases) {
       const [done, total] = progress[p];
-      fill.style.width = total ? `${(100 * done) / total}%` : "0%";
+      const width = total ? `${(100 * done) / total}%` : "0%";
+      if (fill.style.width !== width) fill.style.width = width;
       b.classList.toggle("current", p === cur);
-      b.disabled = total === 0;
-      b.setAttribute("aria-current", p === cur ? "step" : "false");
+      if (b.disabled !== (total === 0)) b.disabled = total === 0;
+      setAttrs(b, { "aria-current": p === cur ? "step" : "false" });
     }
-    prev.disabled = step <= 0;
-    first.disabled = step <= 0;
-    last.disabled = next.disabled = step >= trace.length - 1;
-    apply.disabled = !store.canApply();
-    apply.classList.toggle("ready", cur === "update" && store.canApply());
-    apply.title = response?.diverged ? "The step diverged: nothing to apply" : "Make the updated weights the current network (A)";
+    const atEnd = step >= trace.length - 1;
+    const can = store.canApply();
+    for (const [button, off] of [[prev, step <= 0], [first, step <= 0], [last, atEnd], [next, atEnd], [apply, !can]]) {
+      if (button.disabled !== off) button.disabled = off;
+    }
+    apply.classList.toggle("ready", cur === "update" && can);
+    const title = response?.diverged ? "The step diverged: nothing to apply" : "Make the updated weights the current network (A)";
+    if (apply.title !== title) apply.title = title;
     if (["step", "playing", "speed", "response"].includes(reason)) schedule();
   });
 }

@@ -45,7 +45,7 @@ export function mountPredict(root, store) {
     const st = current();
     const on = Boolean(store.state.predict && st);
     const shown = on && revealed.has(key());
-    panel.hidden = !on;
+    if (panel.hidden !== !on) panel.hidden = !on;
     document.documentElement.toggleAttribute("data-predicting", on && !shown);
     // The header's loss would give the loss step away: hidden until that step is revealed.
     const lossStep = store.steps.findIndex((x) => x.target === "L");
@@ -70,7 +70,8 @@ export function mountPredict(root, store) {
     const net = store.state.request?.network ?? null;
     if (net !== network && reason !== "step") {
       // A changed network has other numbers: earlier guesses and reveals no longer apply.
-      if (network !== null && JSON.stringify(net) !== JSON.stringify(network)) {
+      // (Compared only when there is something to forget: a drag makes a network per frame.)
+      if (network !== null && (guesses.size || revealed.size) && JSON.stringify(net) !== JSON.stringify(network)) {
         guesses.clear();
         revealed.clear();
       }

@@ -3,7 +3,7 @@
 
 import { fmt } from "../format.js";
 import { lossGrowth } from "../progress.js";
-import { h } from "./dom.js";
+import { h, setAttrs, setText } from "./dom.js";
 
 export function mountStatus(root, store) {
   const loss = h("span", { class: "loss-readout", "data-testid": "loss", "aria-live": "polite" });
@@ -30,16 +30,18 @@ export function mountStatus(root, store) {
     }
     const { response, error, pending, request } = store.state;
     const n = request?.x.length ?? 1;
-    loss.textContent = response ? `L = ${fmt(response.loss)}${n > 1 ? ` (batch of ${n})` : ""}` : "L = …";
-    loss.setAttribute("data-value", response ? String(response.loss) : "");
+    // Written when changed only: the loss readout is a live region, and this runs per answer.
+    setText(loss, response ? `L = ${fmt(response.loss)}${n > 1 ? ` (batch of ${n})` : ""}` : "L = …");
+    setAttrs(loss, { "data-value": response ? String(response.loss) : "" });
     root.classList.toggle("error", Boolean(error));
     messages.classList.toggle("error", Boolean(error));
     root.toggleAttribute("data-pending", Boolean(pending)); // a hook: tests wait for the answer
-    if (error) line.textContent = `⚠ ${error.message}`;
-    else if (!pending) line.textContent = "";
-    banner.hidden = !response?.diverged;
+    if (error) setText(line, `⚠ ${error.message}`);
+    else if (!pending) setText(line, "");
+    if (banner.hidden !== !response?.diverged) banner.hidden = !response?.diverged;
     const rise = lossGrowth(store.state.lossHistory ?? []);
-    growing.hidden = !rise || Boolean(response?.diverged);
+    const quiet = !rise || Boolean(response?.diverged);
+    if (growing.hidden !== quiet) growing.hidden = quiet;
     if (rise) growing.textContent = `⚠ The loss grew over the last ${rise.updates} updates (${fmt(rise.from)} → ${fmt(rise.to)}): the learning rate ε may be too large.`;
     messages.toggleAttribute("data-empty", !line.textContent && banner.hidden && growing.hidden);
   });

@@ -1,7 +1,7 @@
 // The header: preset picker, what the diagram draws (weights / gradients / both), theme,
 // the side panel toggle and presentation mode. Also reflects theme and mode on <html>.
 
-import { h } from "./dom.js";
+import { h, setAttrs } from "./dom.js";
 
 const THEMES = [["light", "Light"], ["dark", "Dark"], ["contrast", "High contrast"]];
 const VIEWS = [["auto", "Auto (by phase)"], ["weights", "Weights"], ["grads", "Gradients"], ["both", "Both"]];
@@ -32,16 +32,16 @@ export function mountToolbar(root, store) {
       preset.replaceChildren(...s.presets.map((p) => h("option", { value: p.id, text: p.title, title: p.description })));
     }
     if (s.presetId && preset.value !== s.presetId) preset.value = s.presetId;
-    view.value = s.view;
-    theme.value = s.theme;
+    if (view.value !== s.view) view.value = s.view;
+    if (theme.value !== s.theme) theme.value = s.theme;
+    // Written only when they change (this runs on every edit's answer, and a write to <html>
+    // can make the browser recheck the style of every element).
     const html = document.documentElement;
-    html.dataset.theme = s.theme;
-    html.toggleAttribute("data-presenting", s.presenting);
-    html.toggleAttribute("data-panel-open", s.panelOpen);
-    html.toggleAttribute("data-explain-closed", !s.explainOpen);
-    explain.setAttribute("aria-expanded", String(s.explainOpen));
-    present.setAttribute("aria-pressed", String(s.presenting));
-    panel.setAttribute("aria-expanded", String(s.panelOpen));
+    const flag = (on) => (on ? "" : null);
+    setAttrs(html, { "data-theme": s.theme, "data-presenting": flag(s.presenting), "data-panel-open": flag(s.panelOpen), "data-explain-closed": flag(!s.explainOpen) });
+    setAttrs(explain, { "aria-expanded": String(s.explainOpen) });
+    setAttrs(present, { "aria-pressed": String(s.presenting) });
+    setAttrs(panel, { "aria-expanded": String(s.panelOpen) });
     if (reason === "theme") localStorage.setItem("backprop-lab-theme", s.theme);
   });
 }
