@@ -75,8 +75,9 @@ class TrainRequest(_Strict):
       hidden layer, per unit, its z as such a map or curve, "neuron_x" (curve)}`: the data's range widened by a
       tenth each side, every value rounded to 4 decimals. **dead**: a ReLU unit whose s ≤ 0 on every training
       row (always false for other activations).
-    - A **last line** `{"done": true, "step": k, "reason": "finished" | "diverged" | "time_limit",
-      "network", "optimizer_state", "next_batch"}`.
+    - A **last line** `{"done": true, "step": k, "reason": "finished" | "diverged" | "time_limit" |
+      "server_stopping", "network", "optimizer_state", "next_batch"}` (server_stopping: the server was
+      asked to stop; a new request from the last snapshot goes on where the run was).
 
     Replay: POST /api/step with a snapshot's network and optimizer_state and x, y = the rows of its
     next_batch gives step k+1's loss, gradients and network_after bit for bit.

@@ -121,6 +121,7 @@ function statusText(s, last) {
   const loss = line ? `L = ${fmt(line.loss)}${acc}` : "";
   if (s.replaying) return "Replaying to the chosen step…";
   if (s.running) return `Training… step ${last} of ${s.steps}${loss ? ` · ${loss}` : ""}`;
+  if (h.done?.reason === "server_stopping") return `Stopped at step ${last}: the server is shutting down. Press Play to go on when it is back. ${loss}`;
   if (h.done?.reason === "time_limit") return `Stopped at step ${last}: the server's time limit for a run. Press Play to go on. ${loss}`;
   if (last >= s.steps) return `Finished ${last} steps · ${loss}`;
   if (last > 0) return `Paused at step ${last} · ${loss}`;
