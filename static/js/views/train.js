@@ -67,7 +67,7 @@ export function mountTrain(root, store) {
     const font = parseFloat(getComputedStyle(root).fontSize) || 16;
     if (reason !== "progress") { // the maps change with snapshots, not with every step
       map.draw({ dataset: s.dataset, snapshot, size: mapSize, font, probability: s.adapted?.network.loss !== "mse" && s.dataset?.task === "classification",
-        classes: s.dataset?.classes ?? 2, label });
+        classes: s.dataset?.classes ?? 2, label, dying: (l) => store.state.reg?.activations.get(snapshot?.network.layers[l]?.activation) });
       weights.draw(snapshot);
     }
     play.disabled = !run.canTrain || last >= s.steps || h_.diverged !== null;
