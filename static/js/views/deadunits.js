@@ -34,13 +34,15 @@ export function paintDead(b, state) {
       const g = svg("g", { class: "dead-mark", role: "img", id: `dead-${id}`, "data-dead": id }, group);
       const ring = r + font * 0.62;
       svg("path", { class: "dead-ring", d: ringWithGaps(x, y, ring, r + font * 0.2, font * 1.1) }, g);
-      // The word on the ring's upper left: clear of the symbol above and the bias below.
-      const text = svg("text", { class: "dead-word", x: x - ring * 0.72, y: y - ring * 0.72, "text-anchor": "end" }, g);
+      // The word after the neuron's symbol ("z¹ dead"), on its line: the edges' pills sit beside the neuron, not above.
+      const text = svg("text", { class: "dead-word", y: y - r - font * 0.45, "text-anchor": "start" }, g);
       const title = svg("title", {}, g);
       m = { g, text, title, neuron: part.g };
       marks.set(id, m);
     }
     const label = deadLabel(d);
+    const symbol = part.label.getAttribute("display") === "none" ? "" : part.label.textContent; // "z¹", or "∂L/∂z¹"
+    setAttrs(m.text, { x: part.n.x + symbol.length * font * 0.3 + font * 0.35 });
     setText(m.text, d.kind);
     setText(m.title, deadTitle(d));
     setAttrs(m.g, { "aria-label": `${part.symbol} ${label}`, "data-samples": d.samples, "data-over": d.over, "data-kind": d.kind });
