@@ -83,9 +83,8 @@ function paintLegend(b, dead, font) {
   }
   const { ring, text } = b.dead.legend;
   const kinds = [...new Set(dead.map((d) => d.kind))].join(" / ");
-  const over = first.over === "training" ? `all ${first.samples} training samples` : `all ${first.samples} samples`;
   const room = b.lay.width - font * 2;
-  const text0 = [`${kinds}: s ≤ 0 for ${over}`, `${kinds}: s ≤ 0 on ${over.replace("all ", "")}`, kinds].find((t) => t.length * font * 0.6 <= room) ?? kinds;
+  const text0 = [deadLabel({ ...first, kind: kinds }), `${kinds}: s ≤ 0`, kinds].find((t) => t.length * font * 0.6 <= room) ?? kinds;
   const y = b.lay.height - font * 2.1;
   const cx = b.lay.width - 4 - font * 0.5; // the ring at the right edge, its meaning to its left
   setText(text, text0);
