@@ -105,3 +105,17 @@ def test_runs_shutdown_gives_up_after_its_bound():
     t = time.monotonic()
     assert runs.shutdown(timeout=0.1) is False  # the thread is still in its chunk: not waited for longer
     assert time.monotonic() - t < 0.5
+
+
+def test_an_app_started_again_after_its_lifespan_ended_trains_again():
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+
+    app = create_app(Settings())
+    body = {**LONG_RUN, "steps": 3}
+    for _ in range(2):  # the second start must not find the first one's stopped runs
+        with TestClient(app) as client:
+            lines = [json.loads(line) for line in client.post("/api/train", json=body).text.splitlines()]
+            assert lines[-1]["done"] is True and lines[-1]["reason"] == "finished"
+    assert getattr(app.state, "train_runs", None) is None  # the lifespan's end let go of its threads

@@ -81,6 +81,7 @@ def stop_runs(app) -> None:
 def shutdown_runs(app, timeout: float) -> bool:
     """The app is stopping (its lifespan's end): stop the runs and join the training threads, at most `timeout` s."""
     runs = getattr(app.state, "train_runs", None)
+    app.state.train_runs = None  # an app started again (its lifespan run anew) gets new threads, not stopped ones
     return runs.shutdown(timeout) if runs is not None else True
 
 
