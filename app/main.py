@@ -27,7 +27,7 @@ from .routes import train as train_routes
 from .routes.errors import busy, gone
 from .scheduler import Busy, ClientGone, Scheduler
 from .security import install as install_security
-from .slowclients import ClientGoneMiddleware
+from .slowclients import SERVER_STOPPING, ClientGoneMiddleware
 
 
 def _warm_up(settings: Settings, barrier: threading.Barrier | None = None) -> None:
@@ -86,7 +86,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         gc.collect()
         gc.freeze()
         gc.set_threshold(50_000, 20, 100)
-        yield
+        yield {SERVER_STOPPING: lambda: train_routes.stop_runs(app)}  # called by cli.py's uvicorn protocol
+        train_routes.shutdown_runs(app, settings.graceful_shutdown_timeout)  # cancel the runs, join their threads
         app.state.engine.shutdown(wait=False)
 
     app = FastAPI(

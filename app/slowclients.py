@@ -39,6 +39,10 @@ async def _over_concurrency(scope, receive, send) -> None:
     await send({"type": "http.response.body", "body": _BUSY, "more_body": False})
 
 
+# The key, in the lifespan's state, of what to call when uvicorn's graceful shutdown begins (before it
+# waits for the requests in progress: a stream that would run for a minute more ends at once).
+SERVER_STOPPING = "server_stopping"
+
 # uvicorn's protocol looks its 503 app up as a module global when a request comes past the limit.
 httptools_impl.service_unavailable = _over_concurrency
 
@@ -108,6 +112,13 @@ class DeadlineProtocol(HttpToolsProtocol):
     def on_message_complete(self) -> None:
         super().on_message_complete()
         self._arm("idle", None)
+
+    def shutdown(self) -> None:
+        """uvicorn's graceful shutdown has begun: tell the app (the lifespan state's SERVER_STOPPING), then stop."""
+        stopping = self.app_state.get(SERVER_STOPPING)
+        if stopping is not None:
+            stopping()
+        super().shutdown()
 
     def on_response_complete(self) -> None:
         queued = bool(self.pipeline)

@@ -224,6 +224,17 @@ def test_a_2d_run_sends_the_decision_boundary_neuron_maps_and_dead_relus(client)
     assert grid["x0"][0] < grid["x0"][1] and grid["x1"][0] < grid["x1"][1]
 
 
+@pytest.mark.parametrize("activation, dead", [("relu", True), ("leaky_relu", True), ("tanh", False), ("gelu", False)])
+def test_a_unit_with_s_below_zero_on_every_training_row_is_dead_only_where_the_registry_says_it_dies(client,
+                                                                                                   activation, dead):
+    body = body_for("sgd", None, steps=2, grid=0, neuron_grid=0)
+    body["network"]["layers"][1]["activation"] = activation
+    body["network"]["layers"][1]["biases"] = [-50.0, 0.0, 0.0, 0.0]
+    body["network"]["layers"][1]["weights"] = [[0.1] * 5, [0.2] * 5, [-0.3] * 5, [0.4] * 5]
+    _, snaps, _ = split_lines(lines_of(client, body))
+    assert snaps[0]["dead"][1][0] is dead  # leaky ReLU: nearly dead (the page words it from the registry)
+
+
 def test_a_cross_entropy_run_on_three_spiral_arms_replays_bit_for_bit(client):
     body = {"network": {"inputs": 2, "loss": "cross_entropy", "layers": [{"units": 6, "activation": "relu"},
                                                                        {"units": 3}]},

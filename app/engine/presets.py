@@ -77,11 +77,51 @@ def _two_outputs() -> dict:
     }
 
 
+XOR_X = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
+XOR_Y = [[0.0], [1.0], [1.0], [0.0]]
+
+
+def _dead_relu() -> dict:
+    return {
+        "network": {
+            "inputs": 2,
+            "layers": [
+                {"units": 3, "activation": "relu", "weights": [[0.6, 0.5], [0.4, 0.7], [-0.5, 0.6]],
+                 "biases": [0.0, -10.0, 0.1]},
+                {"units": 1, "activation": "sigmoid", "weights": [[0.8, 0.5, -0.7]], "biases": [0.0]},
+            ],
+            "loss": "bce",
+        },
+        "x": XOR_X,
+        "y": XOR_Y,
+        "optimizer": {"name": "sgd", "lr": 1.0},
+    }
+
+
+def _deep_sigmoid() -> dict:
+    return {
+        "network": {
+            "inputs": 2,
+            "layers": [{"units": 4, "activation": "sigmoid"} for _ in range(5)] + [{"units": 1, "activation": "sigmoid"}],
+            "loss": "bce",
+            "seed": 0,
+        },
+        "x": XOR_X,
+        "y": XOR_Y,
+        "optimizer": {"name": "sgd", "lr": 1.0},
+    }
+
+
 PRESETS = {
     "lecture": ("The lecture's example", "x = (0.2, 0.9, −1.1), a sigmoid hidden layer of 2, ŷ = 0.6428; MSE, SGD ε = 0.5.", _lecture),
     "mini-mlp": ("MyMiniMLP", "The slide's torch module: Linear(8, 16), ReLU, Linear(16, 1); MSE against 0.", _mini_mlp),
     "xor": ("XOR", "Four samples no straight line separates: 2 → 2 tanh → 1 sigmoid, binary cross-entropy.", _xor),
     "two-outputs": ("Two outputs, two samples", "A batch of two samples and two outputs: how gradients add up.", _two_outputs),
+    "dead-relu": ("A dead ReLU", "XOR through three ReLUs, one with bias β = −10: its s ≤ 0 for all four samples, so its "
+                  "output and every gradient through it are 0 and it cannot learn.", _dead_relu),
+    "deep-sigmoid": ("Vanishing gradients", "A deep sigmoid stack, 2 → five layers of 4 → 1: each σ′ ≤ 0.25, so the first "
+                     "layer's gradients are about 10⁴ times smaller than the last's (Train tab, Gradients chart).",
+                     _deep_sigmoid),
 }
 
 

@@ -39,6 +39,10 @@ class Activation:
     couples_units: bool = False  # softmax: ∂z_k/∂s_i ≠ 0 for k ≠ i
     kink: bool = False  # not differentiable at s = 0 (ReLU's corner): a finite difference across it disagrees
     backward: str = ""
+    # "dead" (ReLU) or "nearly dead" (leaky ReLU): what a hidden unit is when s ≤ 0 for every sample,
+    # and `dead_words` what that does to its learning; "" for an activation that s ≤ 0 does not stop.
+    dies: str = ""
+    dead_words: str = ""
 
     def backward_template(self) -> str:
         """∂L/∂s in terms of g = ∂L/∂z: the given rule, else g times the derivative."""
@@ -55,7 +59,7 @@ class Activation:
             "forward": tpl(self.forward, VARS), "derivative": tpl(self.derivative, VARS),
             "backward": tpl(self.backward_template(), VARS),
             "words": self.words, "derivative_words": self.derivative_words, "min_units": self.min_units,
-            "couples_units": self.couples_units,
+            "couples_units": self.couples_units, "dies": self.dies, "dead_words": self.dead_words,
         }
 
 

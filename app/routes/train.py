@@ -2,7 +2,10 @@
 
 Runs compute on their own threads (not the step engine's), a chunk of steps at a time: between
 chunks a run gives its thread to the others, and stops when its client is gone (the stream is
-cancelled) or its time is spent. At most `train_max_runs` stream at once; one more gets 503.
+cancelled), its time is spent or the server stops (`stop_runs`, from uvicorn's graceful shutdown:
+each stream then ends at its next chunk with a done line, reason "server_stopping"; the app's
+lifespan then joins the threads, `shutdown_runs`). At most `train_max_runs` stream at once; one
+more gets 503.
 """
 
 from __future__ import annotations
@@ -49,6 +52,17 @@ class Runs:
         self.active = 0
         self.steps = 0
         self.lock = threading.Lock()
+        self.stopping = False  # the server is stopping: every run ends at its next chunk
+
+    def shutdown(self, timeout: float) -> bool:
+        """Stop every run, drop the work not begun and join the threads, waiting at most `timeout` seconds
+        (a chunk is about train_chunk_seconds long). True if every thread has ended."""
+        self.stopping = True
+        waiter = threading.Thread(target=self.pool.shutdown, kwargs={"wait": True, "cancel_futures": True},
+                                  name="train-shutdown", daemon=True)
+        waiter.start()
+        waiter.join(timeout)
+        return not waiter.is_alive()
 
 
 def runs_of(app) -> Runs:
@@ -57,6 +71,18 @@ def runs_of(app) -> Runs:
     if runs is None:
         runs = app.state.train_runs = Runs(app.state.settings)
     return runs
+
+
+def stop_runs(app) -> None:
+    """The server is stopping (uvicorn's graceful shutdown has begun): every run ends at its next chunk."""
+    runs_of(app).stopping = True
+
+
+def shutdown_runs(app, timeout: float) -> bool:
+    """The app is stopping (its lifespan's end): stop the runs and join the training threads, at most `timeout` s."""
+    runs = getattr(app.state, "train_runs", None)
+    app.state.train_runs = None  # an app started again (its lifespan run anew) gets new threads, not stopped ones
+    return runs.shutdown(timeout) if runs is not None else True
 
 
 class _Stream(StreamingResponse):
@@ -89,6 +115,9 @@ async def _lines(runs: Runs, run, first: bytes, settings: Settings):
     yield first
     chunk = 4
     while not run.finished:
+        if runs.stopping:
+            yield await loop.run_in_executor(runs.pool, service.finish, run, "server_stopping")
+            return
         if time.monotonic() >= deadline:
             yield await loop.run_in_executor(runs.pool, service.finish, run, "time_limit")
             return
@@ -140,6 +169,11 @@ async def data(request: Request, settings: SettingsDep) -> Response:
 async def train(request: Request, settings: SettingsDep) -> Response:
     """Train the network on the data: one NDJSON line per step, snapshots, and a last line with "done"."""
     runs = runs_of(request.app)
+    if runs.stopping:
+        detail = [{"type": "busy", "loc": ["body"], "msg": "the server is stopping: try again when it is back",
+                   "input": None}]
+        return Response(orjson.dumps({"detail": detail}), status_code=503, media_type="application/json",
+                        headers={"retry-after": "5"})
     if runs.active >= settings.train_max_runs:
         msg = (f"at most {settings.train_max_runs} training runs at once (limit train_max_runs, "
                f"BACKPROP_LAB_TRAIN_MAX_RUNS): try again in a few seconds")

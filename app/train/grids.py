@@ -75,12 +75,12 @@ class Grids:
 
 
 @torch.no_grad()
-def dead_units(net: MLP, x: torch.Tensor) -> list[list[bool]]:
-    """Per hidden layer, per unit: a ReLU whose s ≤ 0 on every row of x (its gradient is 0 for all of them)."""
+def dead_units(net: MLP, x: torch.Tensor, dies: list[bool]) -> list[list[bool]]:
+    """Per hidden layer, per unit: s ≤ 0 on every row of x, in a layer whose activation `dies` there (the
+    registry's: a ReLU is dead, its gradient 0 for all of them; a leaky ReLU nearly dead, its gradient α times)."""
     out, a = [], x
-    for linear, phi in net.pairs[:-1]:
+    for (linear, phi), can_die in zip(net.pairs[:-1], dies):
         s = linear(a)
         a = phi(s)
-        relu = isinstance(phi, torch.nn.ReLU)
-        out.append((s <= 0).all(0).tolist() if relu and len(x) else [False] * s.shape[1])
+        out.append((s <= 0).all(0).tolist() if can_die and len(x) else [False] * s.shape[1])
     return out

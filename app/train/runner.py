@@ -19,6 +19,7 @@ from torch import nn
 from ..engine.network import MLP, initial_parameters, linear
 from ..engine.ops import make_activation, make_loss, make_optimizer
 from ..engine.optim_state import dump_state, load_state
+from ..registry import ACTIVATIONS
 from .batches import Batches
 from .datasets import Dataset
 from .grids import Grids, dead_units
@@ -74,6 +75,7 @@ class Run:
                                   nn.Parameter(b, requires_grad=not layer.get("freeze_biases", False))))
             acts.append(make_activation(layer["activation"], layer.get("negative_slope", 0.01)))
         self.net = MLP(linears, acts)
+        self.dies = [bool(ACTIVATIONS[layer["activation"]].dies) for layer in net["layers"]]
         # The loop calls each module's forward itself: the same torch ops, without nn.Module's per-call hook checks.
         self.forwards = [(lin.forward, phi.forward) for lin, phi in self.net.pairs]
         self.weights = [lin.weight for lin in linears]
@@ -277,7 +279,7 @@ class Run:
         self.snapshotted = self.k
         return {"snapshot": {"step": self.k, "network": self.network(), "optimizer_state": self.optimizer_state(),
                              "next_batch": self.next_batch(), "grid": self.grids.maps(self.net),
-                             "dead": dead_units(self.net, train_x)}}
+                             "dead": dead_units(self.net, train_x, self.dies)}}
 
     def done_line(self, reason: str) -> dict:
         return {"done": True, "step": self.k, "reason": reason, "network": self.network(),

@@ -73,10 +73,12 @@ class TrainRequest(_Strict):
       r-th x₁ from lo upwards, column c at the c-th x₀) or size values, softmax probabilities for
       cross_entropy, else ŷ; "x": the curve's size points (curve), "neuron_size": neuron_grid, "neurons": per
       hidden layer, per unit, its z as such a map or curve, "neuron_x" (curve)}`: the data's range widened by a
-      tenth each side, every value rounded to 4 decimals. **dead**: a ReLU unit whose s ≤ 0 on every training
-      row (always false for other activations).
-    - A **last line** `{"done": true, "step": k, "reason": "finished" | "diverged" | "time_limit",
-      "network", "optimizer_state", "next_batch"}`.
+      tenth each side, every value rounded to 4 decimals. **dead**: a hidden unit whose s ≤ 0 on every training
+      row, in a layer whose activation the registry says `dies` there: a ReLU (dead: its gradient is 0 for
+      every row) or a leaky ReLU (nearly dead: α times); always false for other activations.
+    - A **last line** `{"done": true, "step": k, "reason": "finished" | "diverged" | "time_limit" |
+      "server_stopping", "network", "optimizer_state", "next_batch"}` (server_stopping: the server was
+      asked to stop; a new request from the last snapshot goes on where the run was).
 
     Replay: POST /api/step with a snapshot's network and optimizer_state and x, y = the rows of its
     next_batch gives step k+1's loss, gradients and network_after bit for bit.

@@ -39,6 +39,7 @@ export class Store extends EventTarget {
       hoverTensor: null, // a whole tensor hovered in a PyTorch view ("W:1", "n:2", "x": linking.js), marked in every view
       beside: false, // a PyTorch view shares the stage with the diagram (wide screens: views/beside.js)
       lossHistory: [], // the loss after each "Apply update" in a row (reset by any other edit): a growing loss is warned of
+      deadOver: null, // {network, dead, samples}: a training snapshot's dead units over its training set, while that network is shown
     };
     this._dirty = false; // the request changed since the last one was sent
     this._inflight = false;
@@ -95,12 +96,14 @@ export class Store extends EventTarget {
   /**
    * Show a whole request (from a link, a file, a training snapshot…): network, x, y,
    * optimizer, and optionally the optimizer state, the traced sample and the player's step.
-   * `presetId` is null unless the request is a preset's.
+   * `presetId` is null unless the request is a preset's; `deadOver` ({dead, samples}) the server's
+   * dead units of this network over a training set (a snapshot's), shown until the network changes.
    */
-  loadRequest(request, { optimizerState = null, traceSample = 0, step = 0, presetId = null } = {}) {
+  loadRequest(request, { optimizerState = null, traceSample = 0, step = 0, presetId = null, deadOver = null } = {}) {
     const sample = Math.max(0, Math.min(traceSample, request.x.length - 1));
     this._applied = false;
-    this._restructure({ presetId, request, optimizerState, traceSample: sample, step, response: null, sent: null, error: null, gradBefore: null, selectedParam: null, focus: null, lossHistory: [] });
+    this._restructure({ presetId, request, optimizerState, traceSample: sample, step, response: null, sent: null, error: null, gradBefore: null, selectedParam: null, focus: null, lossHistory: [],
+      deadOver: deadOver ? { ...deadOver, network: request.network } : null });
   }
 
   /** The body of the next POST /api/step. */

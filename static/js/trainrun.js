@@ -179,6 +179,15 @@ export class TrainRun extends EventTarget {
     }
   }
 
+  /** One click: a preset's network in the page (e.g. "deep-sigmoid", vanishing gradients), trained on this data at once. */
+  async example(presetId) {
+    this.stop();
+    await this.store.loadPreset(presetId);
+    if (this.store.state.presetId !== presetId) return; // it did not load: the status line says why
+    await this.setData({}); // the network adapted to the data set chosen, a fresh history
+    await this.play();
+  }
+
   /** Step: one more step (one batch). */
   stepOnce() {
     return this.play(lastStep(this.state.history) + 1);
@@ -216,13 +225,14 @@ export class TrainRun extends EventTarget {
   async openStep(k) {
     const plan = replayPlan(this.state.history, k);
     if (!plan) return;
-    let { network, optimizer_state: optimizerState, next_batch: batch } = plan.from;
+    let { network, optimizer_state: optimizerState, next_batch: batch, dead } = plan.from;
     if (plan.gap > 0) {
       let done = null;
       this.set({ replaying: true }, "running");
       try {
         await api.train(this._body(plan.from, plan.gap, { snapshot_every: plan.gap, grid: 0, watch: [] }), undefined, (line) => {
           if (line.done) done = line;
+          if (line.snapshot) dead = line.snapshot.dead; // the last one is of the network opened
         });
       } catch (err) {
         this.set({ error: err.message, replaying: false }, "error");
@@ -235,7 +245,9 @@ export class TrainRun extends EventTarget {
     const { x, y } = this.state.dataset;
     const request = { network, x: batch.map((i) => x[i]), y: batch.map((i) => y[i]), optimizer: this.optimizer() };
     this.opened = request.network; // not a new network for this panel: its history stays
-    this.store.loadRequest(request, { optimizerState: optimizerState ?? null });
+    // "Dead" in the diagram then means: over the whole training set (the server's verdict), not this batch.
+    const deadOver = dead ? { dead, samples: this.state.dataset.train.length } : null;
+    this.store.loadRequest(request, { optimizerState: optimizerState ?? null, deadOver });
     this.store.set({ viewTab: "diagram" }, "tab");
   }
 

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 axe_sync = pytest.importorskip("axe_playwright_python.sync_playwright")
 
-PRESETS = ["lecture", "mini-mlp", "xor", "two-outputs"]
+PRESETS = ["lecture", "mini-mlp", "xor", "two-outputs", "dead-relu"]
 
 
 @pytest.fixture(scope="module")

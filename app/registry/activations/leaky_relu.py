@@ -14,4 +14,6 @@ ENTRY = Activation(
     words='Leaky ReLU keeps a positive weighted sum and multiplies a negative one by the slope α.',
     kink=True,
     derivative_words='LeakyReLU′(s, α) is 1 where s > 0 and α elsewhere.',
+    dies='nearly dead',
+    dead_words='so ∂L/∂s = α·∂L/∂z for every one of them: its incoming weights and bias learn only α times as fast.',
 )

@@ -13,4 +13,6 @@ ENTRY = Activation(
     words='ReLU keeps a positive weighted sum and turns a negative one into 0.',
     kink=True,
     derivative_words='ReLU′(s) is 1 where s > 0 and 0 elsewhere.',
+    dies='dead',
+    dead_words='so z = 0 and every gradient through it is 0: its incoming weights and bias cannot learn from them.',
 )

@@ -7,6 +7,7 @@ import { sizes } from "../netedit.js";
 import { makeSymbols } from "../symbols.js";
 import { mountDiagramKeys } from "./diagram-keys.js";
 import { svg, setAttrs } from "./dom.js";
+import { paintDead } from "./deadunits.js";
 import { paint, paintHighlight } from "./network-paint.js";
 
 // Changes that draw nothing new on the diagram (an undo step recorded, a notice…).
@@ -45,6 +46,7 @@ export function mountNetwork(root, store) {
       keys.rebuilt(el);
     }
     paint(built, store);
+    paintDead(built, store.state);
   }
 
   store.addEventListener("change", (e) => {

@@ -22,9 +22,14 @@ export function mountTrainCharts(root, run) {
   param.addEventListener("change", () => run.set({ param: param.value }, "param"));
   const compare = h("button", { type: "button", "data-train-control": "compare", onclick: () => run.compare(param.value) }, "Compare optimizers");
   const paramRow = h("div", { class: "chart-tools" }, h("label", { class: "field" }, h("span", { class: "field-label", text: "Parameter" }), param), compare);
+  // Vanishing gradients in one click: the deep sigmoid stack, trained on the data shown.
+  const vanish = h("button", { type: "button", "data-train-control": "vanishing", onclick: () => run.example("deep-sigmoid"),
+    title: "Load the preset “Vanishing gradients” (2 → five sigmoid layers of 4 → 1) and train it on this data" }, "Example: deep sigmoid stack");
+  const gradsRow = h("div", { class: "chart-tools" }, vanish,
+    h("span", { class: "chart-note", text: "Each sigmoid multiplies the gradient by σ′ ≤ 0.25: the first layers’ lines sit far below the last’s." }));
   const readout = h("p", { class: "chart-readout", "data-chart-readout": "", "aria-live": "polite" });
   const charts = h("div", { class: "charts" });
-  root.append(h("div", { class: "chart-tabs", role: "group", "aria-label": "Charts" }, ...buttons), paramRow, charts, readout);
+  root.append(h("div", { class: "chart-tabs", role: "group", "aria-label": "Charts" }, ...buttons), paramRow, gradsRow, charts, readout);
 
   const chart = (key) => svg("svg", { class: "chart", "data-chart": key, role: "img" });
   const els = { loss: chart("loss"), accuracy: chart("accuracy"), grads: chart("grads"), traj: chart("trajectory"), state: chart("state"), compare: chart("compare") };
@@ -41,6 +46,7 @@ export function mountTrainCharts(root, run) {
     const hist = s.history;
     for (const b of buttons) b.setAttribute("aria-pressed", String(b.dataset.chartTab === tab));
     paramRow.hidden = tab !== "optimizer";
+    gradsRow.hidden = tab !== "grads";
     const font = parseFloat(getComputedStyle(root).fontSize) || 16;
     const w = Math.max(200, Math.floor(width));
     const size = { height: Math.max(240, innerHeight * 0.42) };
@@ -87,6 +93,7 @@ export function mountTrainCharts(root, run) {
     const last = hist.steps.at(-1);
     readout.textContent = last ? `Step ${last.step}: L = ${fmt(last.loss)}${last.accuracy != null ? `, accuracy ${fmtPercent(last.accuracy)}` : ""}` : "";
     compare.disabled = !run.canTrain;
+    vanish.disabled = s.running || !s.dataset;
   }
 
   function fillParams(select, s) {

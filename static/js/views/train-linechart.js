@@ -24,8 +24,19 @@ export function drawChart(el, series, { width, height, font, log = false, yDomai
   const [y0, y1] = yDomain ?? extent(ys, { includeZero: !log });
   const left = font * 3.2;
   const bottom = font * 1.6;
-  const top = font * (title ? 1.5 : 0.6) + font * 1.3; // the legend's row
   const right = font * 0.8;
+  // Legend: rows of swatches and names over the plot, as many rows as the names need (a deep net's layers).
+  const legend = [];
+  let lx = left;
+  let row = 0;
+  for (const s of data) {
+    const w = font * 2.4 + s.label.length * font * 0.62;
+    if (lx > left && lx + w - font * 0.8 > width - right) [lx, row] = [left, row + 1];
+    legend.push({ s, x: lx, row });
+    lx += w;
+  }
+  const rows = data.length ? row + 1 : 1;
+  const top = font * (title ? 1.5 : 0.6) + font * 1.3 * rows;
   const sx = linear([x0, x1], [left, width - right]);
   const sy = linear([y0, y1], [height - bottom, top]);
   if (title) svg("text", { x: left, y: font * 1.1, class: "chart-title" }, el).textContent = title;
@@ -44,14 +55,11 @@ export function drawChart(el, series, { width, height, font, log = false, yDomai
   data.forEach((s) => {
     svg("path", { d: pathData(s.pts, sx, sy), class: `series ${s.cls ?? ""}`, "data-series": s.key ?? s.label, "data-points": s.points.length }, el);
   });
-  // Legend: one row of swatches and names over the plot.
-  let lx = left;
-  const ly = top - font * 0.5;
-  for (const s of data) {
-    svg("line", { x1: lx, x2: lx + font * 1.2, y1: ly - font * 0.3, y2: ly - font * 0.3, class: `series ${s.cls ?? ""}` }, el);
-    const label = svg("text", { x: lx + font * 1.5, y: ly, class: "legend" }, el);
+  for (const { s, x, row: r } of legend) {
+    const ly = top - font * 0.5 - (rows - 1 - r) * font * 1.3;
+    svg("line", { x1: x, x2: x + font * 1.2, y1: ly - font * 0.3, y2: ly - font * 0.3, class: `series ${s.cls ?? ""}` }, el);
+    const label = svg("text", { x: x + font * 1.5, y: ly, class: "legend" }, el);
     label.textContent = s.label;
-    lx += font * 2.4 + s.label.length * font * 0.62;
   }
   if (marker !== null && Number.isFinite(marker)) {
     svg("line", { x1: sx(marker), x2: sx(marker), y1: top, y2: height - bottom, class: "marker", "data-marker": marker }, el);

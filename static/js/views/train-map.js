@@ -33,7 +33,7 @@ export function mountTrainMap(root) {
   root.append(plot, caption, neurons);
 
   /** Draw the data set and (when there is one) the snapshot's maps, `size` px square. */
-  function draw({ dataset, snapshot, size, font, probability, classes, label }) {
+  function draw({ dataset, snapshot, size, font, probability, classes, label, dying = () => null }) {
     plot.replaceChildren();
     neurons.replaceChildren();
     if (!dataset) return;
@@ -57,7 +57,7 @@ export function mountTrainMap(root) {
         svg("image", { href: gridImage(grid.output, toT, pal), x: pad, y: pad, width: size - 2 * pad, height: size - 2 * pad,
           preserveAspectRatio: "none", class: "boundary", "data-boundary": snapshot.step }, plot);
       }
-      if (grid) drawNeurons(grid, snapshot, pal, label);
+      if (grid) drawNeurons(grid, snapshot, pal, label, dying);
       svg("rect", { x: pad, y: pad, width: size - 2 * pad, height: size - 2 * pad, class: "map-frame" }, plot);
       const r = Math.max(2.5, Math.min(font * 0.28, size / 70));
       x.forEach((p, i) => {
@@ -82,7 +82,7 @@ export function mountTrainMap(root) {
         let d = "";
         grid.xs.forEach((v, i) => { if (Number.isFinite(curve[i])) d += `${d ? "L" : "M"}${sx(v).toFixed(1)},${sy(curve[i]).toFixed(1)}`; });
         svg("path", { d, class: "fit", "data-fit": snapshot.step }, plot);
-        drawNeurons(grid, snapshot, pal, label);
+        drawNeurons(grid, snapshot, pal, label, dying);
       }
       caption.textContent = grid ? `Step ${snapshot.step} · the line: ŷ over x · hollow: test`
         : "The fitted curve appears with the first snapshot.";
@@ -92,12 +92,16 @@ export function mountTrainMap(root) {
   }
 
   // One small map per hidden neuron (layer by layer), dead ReLUs marked.
-  function drawNeurons(grid, snapshot, pal, label) {
+  function drawNeurons(grid, snapshot, pal, label, dying) {
     (grid.hidden ?? []).forEach((layer, l) => {
       const row = h("div", { class: "neuron-row" }, h("span", { class: "neuron-layer", text: `Layer ${l + 1}` }));
       layer.forEach((unit, u) => {
         const dead = Boolean(snapshot.dead?.[l]?.[u]);
-        const cell = h("figure", { class: `neuron${dead ? " dead" : ""}`, "data-neuron": `${l + 1},${u}`, "data-dead": dead ? "" : null, title: dead ? "Dead: this ReLU is 0 on every training sample, so no gradient reaches its weights" : null });
+        // "dead" (ReLU) or "nearly dead" (leaky ReLU), and what it does to learning: the registry's words.
+        const act = dead ? dying(l) : null;
+        const word = act?.dies || "dead";
+        const cell = h("figure", { class: `neuron${dead ? " dead" : ""}`, "data-neuron": `${l + 1},${u}`, "data-dead": dead ? word : null,
+          title: dead ? `${word[0].toUpperCase()}${word.slice(1)}: s ≤ 0 for every training sample, ${act?.dead_words ?? ""}` : null });
         if (grid.dims === 2) {
           const img = h("img", { alt: `what hidden neuron ${u} of layer ${l + 1} responds to`, src: gridImage(unit, mapScale(unit), pal) });
           cell.append(img);
@@ -110,7 +114,7 @@ export function mountTrainMap(root) {
           svg("path", { d, class: "fit" }, s);
           cell.append(s);
         }
-        cell.append(h("figcaption", { text: dead ? `${label(l + 1, u)} dead` : label(l + 1, u) }));
+        cell.append(h("figcaption", { text: dead ? `${label(l + 1, u)} ${word}` : label(l + 1, u) }));
         row.append(cell);
       });
       neurons.append(row);

@@ -67,7 +67,7 @@ export function mountTrain(root, store) {
     const font = parseFloat(getComputedStyle(root).fontSize) || 16;
     if (reason !== "progress") { // the maps change with snapshots, not with every step
       map.draw({ dataset: s.dataset, snapshot, size: mapSize, font, probability: s.adapted?.network.loss !== "mse" && s.dataset?.task === "classification",
-        classes: s.dataset?.classes ?? 2, label });
+        classes: s.dataset?.classes ?? 2, label, dying: (l) => store.state.reg?.activations.get(snapshot?.network.layers[l]?.activation) });
       weights.draw(snapshot);
     }
     play.disabled = !run.canTrain || last >= s.steps || h_.diverged !== null;
@@ -121,6 +121,7 @@ function statusText(s, last) {
   const loss = line ? `L = ${fmt(line.loss)}${acc}` : "";
   if (s.replaying) return "Replaying to the chosen step…";
   if (s.running) return `Training… step ${last} of ${s.steps}${loss ? ` · ${loss}` : ""}`;
+  if (h.done?.reason === "server_stopping") return `Stopped at step ${last}: the server is shutting down. Press Play to go on when it is back. ${loss}`;
   if (h.done?.reason === "time_limit") return `Stopped at step ${last}: the server's time limit for a run. Press Play to go on. ${loss}`;
   if (last >= s.steps) return `Finished ${last} steps · ${loss}`;
   if (last > 0) return `Paused at step ${last} · ${loss}`;
