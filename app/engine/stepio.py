@@ -96,7 +96,8 @@ def all_finite(r: StepResult) -> bool:
 
 def as_tensor(values: list, dtype: torch.dtype) -> torch.Tensor:
     """A tensor from nested lists (through numpy: half the time of torch.tensor on lists)."""
-    return torch.from_numpy(np.array(values, dtype=np.float64)).to(dtype)
+    t = torch.from_numpy(np.array(values, dtype=np.float64))
+    return t if dtype == torch.float64 else t.to(dtype)
 
 
 def as_array(t: torch.Tensor | None):
