@@ -10,6 +10,7 @@ import * as api from "./api.js";
 import * as edit from "./netedit.js";
 import { clampStep, phaseStart } from "./progress.js";
 import { indexRegistry } from "./registry.js";
+import { ShapeMemory } from "./shapememory.js";
 
 export class Store extends EventTarget {
   constructor() {
@@ -42,6 +43,7 @@ export class Store extends EventTarget {
     this._epoch = 0; // bumped by edits that change the structure: older answers are dropped
     this._answers = 0; // answers shown so far: an edit whose answer came first needs no repaint of its own
     this._abort = null;
+    this._shapes = new ShapeMemory(); // the weights of each structure seen since the preset was loaded
   }
 
   emit(reason) {
@@ -82,6 +84,7 @@ export class Store extends EventTarget {
   }
 
   async loadPreset(id) {
+    this._shapes.clear();
     try {
       this.loadRequest(await api.getPreset(id), { presetId: id });
     } catch (err) {
@@ -192,19 +195,25 @@ export class Store extends EventTarget {
     this._edit(edit.setValue(this.state.reg, this.state.request, address, value));
   }
   setUnits(layer, units) {
-    this._edit(edit.setUnits(this.state.reg, this.state.request, layer, units), { structural: true, resetOptimizer: true });
+    this._reshape(edit.setUnits(this.state.reg, this.state.request, layer, units));
   }
   addHiddenLayer() {
-    this._edit(edit.addHiddenLayer(this.state.reg, this.state.request), { structural: true, resetOptimizer: true });
+    this._reshape(edit.addHiddenLayer(this.state.reg, this.state.request));
   }
   removeHiddenLayer() {
-    this._edit(edit.removeHiddenLayer(this.state.reg, this.state.request), { structural: true, resetOptimizer: true });
+    this._reshape(edit.removeHiddenLayer(this.state.reg, this.state.request));
   }
   setActivation(layer, activation) {
-    this._edit(edit.setActivation(this.state.reg, this.state.request, layer, activation), { structural: true, resetOptimizer: true });
+    this._reshape(edit.setActivation(this.state.reg, this.state.request, layer, activation));
   }
   setLoss(loss) {
-    this._edit(edit.setLoss(this.state.reg, this.state.request, loss), { structural: true, resetOptimizer: true });
+    this._reshape(edit.setLoss(this.state.reg, this.state.request, loss));
+  }
+  // A new structure: a shape seen before gets its weights back; new weights are never silent.
+  _reshape(request) {
+    const { request: shown, message } = this._shapes.reshape(this.state.request, request);
+    this._edit(shown, { structural: true, resetOptimizer: true });
+    if (message) this.set({ notice: { kind: "info", text: message } }, "notice");
   }
   setOptimizer(patch) {
     const optimizer = { ...this.state.request.optimizer, ...patch };
