@@ -12,6 +12,8 @@ import { clampStep, phaseStart } from "./progress.js";
 import { indexRegistry } from "./registry.js";
 import { ShapeMemory } from "./shapememory.js";
 
+const BUSY_RETRIES = 3;
+
 export class Store extends EventTarget {
   constructor() {
     super();
@@ -150,6 +152,7 @@ export class Store extends EventTarget {
         if (epoch !== this._epoch) return; // a structural edit came meanwhile: its own request is on its way
         this._inflight = false;
         this._answers += 1;
+        this._retries = 0;
         const step = clampStep(this.state.step, explanation.steps);
         const lossHistory = this._applied ? [...this.state.lossHistory, response.loss].slice(-20) : this.state.lossHistory;
         this._applied = false;
@@ -159,7 +162,12 @@ export class Store extends EventTarget {
         this._inflight = false;
         if (!this._dirty) {
           const locs = (err.details || []).map((d) => d.loc || []);
-          this.set({ pending: false, error: { message: err.message, locs } }, "error");
+          // A busy server (503): asked again after its Retry-After, up to BUSY_RETRIES times.
+          const wait = err.retryAfter || 1;
+          const retry = err.status === 503 && (this._retries = (this._retries ?? 0) + 1) <= BUSY_RETRIES;
+          const message = retry ? `${err.message} — trying again in ${wait} s (${this._retries} of ${BUSY_RETRIES})` : err.message;
+          this.set({ pending: false, error: { message, locs, busy: err.status === 503 } }, "error");
+          if (retry) setTimeout(() => epoch === this._epoch && !this._inflight && this.recompute(), wait * 1000);
         }
       }
     }
