@@ -145,6 +145,10 @@ export function placeLabels(items, obstacles = [], bounds = null) {
       const base = boxes.slice();
       for (let k = 1; k <= 10; k++) for (const b of base) boxes.push({ ...b, y: b.y - k * it.h * 0.55 }, { ...b, y: b.y + k * it.h * 0.55 });
       for (let k = 1; k <= 2; k++) for (const b of base) boxes.push({ ...b, x: b.x - k * it.w * 0.4 }, { ...b, x: b.x + k * it.w * 0.4 });
+      // Still crowded (a 3-line update pill among big presentation neurons): off the edge both ways.
+      for (let k = 1; k <= 2; k++) for (let j = 1; j <= 6; j++) for (const b of base) {
+        for (const sx of [-1, 1]) for (const sy of [-1, 1]) boxes.push({ ...b, x: b.x + sx * k * it.w * 0.4, y: b.y + sy * j * it.h * 0.55 });
+      }
     }
     const within = (b) => !bounds || (b.x - b.w / 2 >= bounds.left && b.x + b.w / 2 <= bounds.right && b.y - b.h / 2 >= bounds.top && b.y + b.h / 2 <= bounds.bottom);
     const free = (box) => within(box) && !placed.some((b) => overlap(b, box)) && !obstacles.some((c) => (c.r ? hitsCircle(box, c) : overlap(box, c)));

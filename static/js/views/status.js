@@ -11,7 +11,9 @@ export function mountStatus(root, store) {
   // loss step moves nothing in the header. data-value is always the answer's loss (a hook).
   const known = h("span", { class: "loss-known", "data-loss-known": "" });
   const later = h("span", { class: "loss-later", "data-loss-later": "", title: "L is not computed yet: the loss step comes after the forward pass" });
-  const loss = h("span", { class: "loss-readout", "data-testid": "loss", "aria-live": "polite" }, known, later);
+  // The widest L the page writes (fmt: 11 characters) holds the room, so a growing loss does not move the header either.
+  const reserve = h("span", { class: "loss-reserve", "aria-hidden": "true" });
+  const loss = h("span", { class: "loss-readout", "data-testid": "loss", "aria-live": "polite" }, known, later, reserve);
   const line = h("span", { id: "status-line", class: "status-line", "data-status": "", role: "status" });
   const banner = h("p", { class: "diverged", "data-diverged": "", hidden: true, role: "alert" },
     "Diverged: some numbers are not finite (NaN or ∞). Lower the learning rate ε or edit the weights; “Apply” is off.");
@@ -37,6 +39,7 @@ export function mountStatus(root, store) {
     const n = request?.x.length ?? 1;
     known.textContent = response ? `L = ${fmt(response.loss)}${n > 1 ? ` (batch of ${n})` : ""}` : "L = …";
     later.textContent = "L = ?";
+    reserve.textContent = `L = −00000.0000${n > 1 ? ` (batch of ${n})` : ""}`;
     loss.setAttribute("data-value", response ? String(response.loss) : "");
     loss.toggleAttribute("data-computed", lossReached(store));
     root.classList.toggle("error", Boolean(error));
