@@ -21,9 +21,9 @@ export function layoutNetwork(sizes, { width, height, font, outputsAsClass = fal
   let gap = Math.max(20, (width - padL - padR) / (L + 1.25)); // ŷ → y → L share 1.25 gaps
   let rMax = Math.min(2.5 * font, gap * 0.27);
   // The target box and the loss node need their room even when many layers squeeze the gaps,
-  // and so do the values beside them: up to 7 characters, on a plate PLATE_HALF wide each side.
+  // and so does ŷ's value before the target: up to 7 characters, on a plate PLATE_HALF wide each side.
   const toTarget = Math.max(0.65 * gap, Math.max(rMax, PLATE_HALF * font) + boxW / 2 + 0.4 * font);
-  const toLoss = Math.max(0.6 * gap, boxW / 2 + Math.max(lossR0, PLATE_HALF * font) + 0.4 * font);
+  const toLoss = Math.max(0.6 * gap, boxW / 2 + lossR0 + 0.4 * font);
   if (toTarget + toLoss > 1.25 * gap) {
     gap = Math.max(20, (width - padL - padR - toTarget - toLoss) / L);
     rMax = Math.min(rMax, gap * 0.27);

@@ -246,7 +246,7 @@ function paintNeuron(p, id, { at, mine, got, known, cur, target, show, nMax, mar
     setText(p.grad, both ? gradText : "");
   }
   setAttrs(p.value, { y: both ? n.y - ly.r * 0.32 : n.y });
-  p.plateW = fitValue(p.value, p.plate, ly.r, font);
+  p.plateW = fitValue(p.value, p.plate, ly.r, font, ly.labels);
   squeeze(p.grad, ly.r, font);
   setAttrs(p.grad, { y: n.y + ly.r * 0.4 });
   p.value.classList.toggle("grad", show.grads && !show.weights && Boolean(gradText));

@@ -84,12 +84,13 @@ export function squeeze(text, r, font) {
 
 // Values up to PLATE_CHARS characters (−0.1067, 0.64279) are never squeezed: one wider than
 // its circle is drawn at full width on a plate (a rounded box) over the circle. Longer ones
-// (1.234e−05) are squeezed. Returns the plate's width (0: no plate).
+// (1.234e−05) are squeezed, and so are values in a crowded column (`roomy` false: no room
+// for symbols there either; the condensed context). Returns the plate's width (0: no plate).
 const PLATE_CHARS = 7;
-export function fitValue(text, plate, r, font) {
+export function fitValue(text, plate, r, font, roomy = true) {
   const chars = text.textContent.length;
   const w = chars * font * 0.64 + font * 0.5;
-  const plated = chars <= PLATE_CHARS && chars * font * 0.62 > r * 1.85;
+  const plated = roomy && chars <= PLATE_CHARS && chars * font * 0.62 > r * 1.85;
   if (!plated) {
     squeeze(text, r, font);
     plate.setAttribute("display", "none");
