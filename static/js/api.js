@@ -5,10 +5,11 @@
 import { lineSplitter } from "./train/ndjson.js";
 
 export class ApiError extends Error {
-  constructor(message, status, details = []) {
+  constructor(message, status, details = [], retryAfter = 0) {
     super(message);
     this.status = status;
     this.details = details; // [{loc: [...], msg}]
+    this.retryAfter = retryAfter; // seconds (a busy server's 503 says when to try again)
   }
 }
 
@@ -37,7 +38,7 @@ async function failure(res) {
   const message = details.length
     ? details.map((d) => `${(d.loc || []).filter((p) => p !== "body").join(".")}: ${d.msg}`).join("; ")
     : `HTTP ${res.status}`;
-  return new ApiError(message, res.status, details);
+  return new ApiError(message, res.status, details, Number(res.headers.get("retry-after")) || 0);
 }
 
 const post = (url, body, signal) =>

@@ -20,8 +20,9 @@ export function layoutNetwork(sizes, { width, height, font, outputsAsClass = fal
   const lossR0 = 1.6 * font;
   let gap = Math.max(20, (width - padL - padR) / (L + 1.25)); // ŷ → y → L share 1.25 gaps
   let rMax = Math.min(2.5 * font, gap * 0.27);
-  // The target box and the loss node need their room even when many layers squeeze the gaps.
-  const toTarget = Math.max(0.65 * gap, rMax + boxW / 2 + 0.4 * font);
+  // The target box and the loss node need their room even when many layers squeeze the gaps,
+  // and so does ŷ's value before the target: up to 7 characters, on a plate PLATE_HALF wide each side.
+  const toTarget = Math.max(0.65 * gap, Math.max(rMax, PLATE_HALF * font) + boxW / 2 + 0.4 * font);
   const toLoss = Math.max(0.6 * gap, boxW / 2 + lossR0 + 0.4 * font);
   if (toTarget + toLoss > 1.25 * gap) {
     gap = Math.max(20, (width - padL - padR - toTarget - toLoss) / L);
@@ -95,6 +96,7 @@ export function layoutNetwork(sizes, { width, height, font, outputsAsClass = fal
 }
 
 const FOCUS_WIDTH = 2.4;
+const PLATE_HALF = 2.5; // half a 7-character value's plate, in font sizes (views/pills.js)
 const MIN_GAP = 0.6;
 
 /** The layer whose weights a step is about (its refs' weights), or null: the gap to widen. */
@@ -143,6 +145,10 @@ export function placeLabels(items, obstacles = [], bounds = null) {
       const base = boxes.slice();
       for (let k = 1; k <= 10; k++) for (const b of base) boxes.push({ ...b, y: b.y - k * it.h * 0.55 }, { ...b, y: b.y + k * it.h * 0.55 });
       for (let k = 1; k <= 2; k++) for (const b of base) boxes.push({ ...b, x: b.x - k * it.w * 0.4 }, { ...b, x: b.x + k * it.w * 0.4 });
+      // Still crowded (a 3-line update pill among big presentation neurons): off the edge both ways.
+      for (let k = 1; k <= 2; k++) for (let j = 1; j <= 6; j++) for (const b of base) {
+        for (const sx of [-1, 1]) for (const sy of [-1, 1]) boxes.push({ ...b, x: b.x + sx * k * it.w * 0.4, y: b.y + sy * j * it.h * 0.55 });
+      }
     }
     const within = (b) => !bounds || (b.x - b.w / 2 >= bounds.left && b.x + b.w / 2 <= bounds.right && b.y - b.h / 2 >= bounds.top && b.y + b.h / 2 <= bounds.bottom);
     const free = (box) => within(box) && !placed.some((b) => overlap(b, box)) && !obstacles.some((c) => (c.r ? hitsCircle(box, c) : overlap(box, c)));

@@ -34,22 +34,34 @@ export const outputs = (req) => req.network.layers.at(-1).units;
 export const sizes = (req) => [req.network.inputs, ...req.network.layers.map((l) => l.units)];
 
 // Rebuild weights/biases of layer index i (0-based in layers) to match its fan-in and units,
-// keeping every existing value that still has a place.
+// keeping every existing value that still has a place. Returns how many weights are new.
 function fit(layer, i, fanIn) {
   const w = layer.weights || [];
   const b = layer.biases || [];
+  let fresh = 0;
   layer.weights = Array.from({ length: layer.units }, (_, r) =>
-    Array.from({ length: fanIn }, (_, c) => w[r]?.[c] ?? initWeight(i + 1, r, c)));
+    Array.from({ length: fanIn }, (_, c) => w[r]?.[c] ?? (fresh += 1, initWeight(i + 1, r, c))));
   layer.biases = Array.from({ length: layer.units }, (_, r) => b[r] ?? 0);
+  return fresh;
 }
+
+// The layers an edit gave new initial weights, by the request it returned (see freshLayers).
+const FRESH = new WeakMap();
+
+/** The layers (from 1) to which the edit that returned `req` gave new initial weights:
+ *  [{layer, all}] where `all` says every weight of the layer is new (its old ones are gone). */
+export const freshLayers = (req) => FRESH.get(req) ?? [];
 
 function refit(reg, req) {
   let fanIn = req.network.inputs;
+  const fresh = [];
   req.network.layers.forEach((layer, i) => {
     layer.units = Math.max(layer.units, reg.activations.get(layer.activation)?.min_units ?? 1);
-    fit(layer, i, fanIn);
+    const n = fit(layer, i, fanIn);
+    if (n) fresh.push({ layer: i + 1, all: n === layer.units * fanIn });
     fanIn = layer.units;
   });
+  FRESH.set(req, fresh);
   const nOut = outputs(req);
   req.x = req.x.map((row) => Array.from({ length: req.network.inputs }, (_, c) => row[c] ?? 0));
   if (reg.classes(req.network.loss)) req.y = req.y.map((k) => Math.min(k, nOut - 1));

@@ -10,6 +10,9 @@ import * as api from "./api.js";
 import * as edit from "./netedit.js";
 import { clampStep, phaseStart } from "./progress.js";
 import { indexRegistry } from "./registry.js";
+import { ShapeMemory } from "./shapememory.js";
+
+const BUSY_RETRIES = 3;
 
 export class Store extends EventTarget {
   constructor() {
@@ -46,6 +49,7 @@ export class Store extends EventTarget {
     this._epoch = 0; // bumped by edits that change the structure: older answers are dropped
     this._answers = 0; // answers shown so far: an edit whose answer came first needs no repaint of its own
     this._abort = null;
+    this._shapes = new ShapeMemory(); // the weights of each structure seen since the preset was loaded
   }
 
   emit(reason) {
@@ -86,6 +90,7 @@ export class Store extends EventTarget {
   }
 
   async loadPreset(id) {
+    this._shapes.clear();
     try {
       this.loadRequest(await api.getPreset(id), { presetId: id });
     } catch (err) {
@@ -160,6 +165,7 @@ export class Store extends EventTarget {
       this._pump();
       const newer = this._inflight; // an edit made meanwhile is on its way: still pending
       this._answers += 1;
+      this._retries = 0;
       const step = clampStep(this.state.step, explanation.steps);
       const lossHistory = this._applied ? [...this.state.lossHistory, response.loss].slice(-20) : this.state.lossHistory;
       this._applied = false;
@@ -170,7 +176,12 @@ export class Store extends EventTarget {
       if (this._dirty) this._pump();
       else {
         const locs = (err.details || []).map((d) => d.loc || []);
-        this.set({ pending: false, error: { message: err.message, locs } }, "error");
+        // A busy server (503): asked again after its Retry-After, up to BUSY_RETRIES times.
+        const wait = err.retryAfter || 1;
+        const retry = err.status === 503 && (this._retries = (this._retries ?? 0) + 1) <= BUSY_RETRIES;
+        const message = retry ? `${err.message} — trying again in ${wait} s (${this._retries} of ${BUSY_RETRIES})` : err.message;
+        this.set({ pending: false, error: { message, locs, busy: err.status === 503 } }, "error");
+        if (retry) setTimeout(() => epoch === this._epoch && !this._inflight && this.recompute(), wait * 1000);
       }
     }
   }
@@ -205,19 +216,25 @@ export class Store extends EventTarget {
     this._edit(edit.setValue(this.state.reg, this.state.request, address, value));
   }
   setUnits(layer, units) {
-    this._edit(edit.setUnits(this.state.reg, this.state.request, layer, units), { structural: true, resetOptimizer: true });
+    this._reshape(edit.setUnits(this.state.reg, this.state.request, layer, units));
   }
   addHiddenLayer() {
-    this._edit(edit.addHiddenLayer(this.state.reg, this.state.request), { structural: true, resetOptimizer: true });
+    this._reshape(edit.addHiddenLayer(this.state.reg, this.state.request));
   }
   removeHiddenLayer() {
-    this._edit(edit.removeHiddenLayer(this.state.reg, this.state.request), { structural: true, resetOptimizer: true });
+    this._reshape(edit.removeHiddenLayer(this.state.reg, this.state.request));
   }
   setActivation(layer, activation) {
-    this._edit(edit.setActivation(this.state.reg, this.state.request, layer, activation), { structural: true, resetOptimizer: true });
+    this._reshape(edit.setActivation(this.state.reg, this.state.request, layer, activation));
   }
   setLoss(loss) {
-    this._edit(edit.setLoss(this.state.reg, this.state.request, loss), { structural: true, resetOptimizer: true });
+    this._reshape(edit.setLoss(this.state.reg, this.state.request, loss));
+  }
+  // A new structure: a shape seen before gets its weights back; new weights are never silent.
+  _reshape(request) {
+    const { request: shown, message } = this._shapes.reshape(this.state.request, request);
+    this._edit(shown, { structural: true, resetOptimizer: true });
+    if (message) this.set({ notice: { kind: "info", text: message } }, "notice");
   }
   setOptimizer(patch) {
     const optimizer = { ...this.state.request.optimizer, ...patch };

@@ -31,7 +31,8 @@ const seen = (el, r) => {
   let v = { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
   const cut = (c) => { v = { left: Math.max(v.left, c.left), top: Math.max(v.top, c.top), right: Math.min(v.right, c.right), bottom: Math.min(v.bottom, c.bottom) }; };
   cut({ left: 0, top: 0, right: innerWidth, bottom: innerHeight });
-  for (let e = el.parentElement; e && e !== document.body; e = e.parentElement) {
+  // From the element itself: a text's own box clips it too (a table cell that hides its overflow).
+  for (let e = el; e && e !== document.body; e = e.parentElement) {
     const s = getComputedStyle(e);
     if (s.overflowX !== 'visible' || s.overflowY !== 'visible') cut(e.getBoundingClientRect());
   }

@@ -36,6 +36,7 @@ export function mountBatch(root, store) {
       });
       const out = response?.output?.[s];
       row.yhat.textContent = out ? out.map((v) => fmt(v)).join(", ") : "";
+      row.yhat.title = row.yhat.textContent; // a long ŷ (a diverging net's) ends in "…" in its column
     });
     add.disabled = req.x.length >= 64;
   });

@@ -127,10 +127,13 @@ export function drawCallouts(b, callouts) {
     const spots = [[gap + w / 2, 0], [-gap - w / 2, 0], [0, -gap - h / 2], [0, gap + h / 2]];
     for (let k = 1; k <= 8; k++) for (const s of [1, -1]) spots.push([gap + w / 2, s * k * h * 0.6], [-gap - w / 2, s * k * h * 0.6]);
     items.push({ id: c.id, p, callout: true, force: true, w, h,
-      spots: spots.map(([dx, dy]) => ({ x: c.x + dx, y: c.y + dy, w, h })).filter((s) => inside(s, b.lay)) });
+      // A spot past the drawing's side edge slides back in (a wide callout beside a neuron near
+      // the edge, on a narrow projector screen, is still placed near it rather than over others).
+      spots: spots.map(([dx, dy]) => ({ x: clampX(c.x + dx, w, b.lay.width), y: c.y + dy, w, h })).filter((s) => inside(s, b.lay)) });
   }
   for (const [id, p] of b.callouts) if (!used.has(id)) setAttrs(p.label, { visibility: "hidden" });
   return items;
 }
 
+const clampX = (x, w, width) => Math.min(Math.max(x, w / 2), Math.max(w / 2, width - w / 2));
 const inside = (s, lay) => s.x - s.w / 2 >= 0 && s.x + s.w / 2 <= lay.width && s.y - s.h / 2 >= lay.head * 0.6 && s.y + s.h / 2 <= lay.height - lay.font * 1.6;

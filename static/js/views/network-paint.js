@@ -8,7 +8,7 @@ import { colorFor, maxAbs, widthFor } from "../scale.js";
 import { setAttrs, setText } from "./dom.js";
 import { tensorOfRef } from "../linking.js";
 import { drawCallouts, missingNumbers, numbersOfStep } from "./callouts.js";
-import { pill, placePills, squeeze } from "./pills.js";
+import { fitValue, pill, placePills, squeeze } from "./pills.js";
 
 // Every number painted is found by its address: the request's own values (what the user is
 // editing) through the request, the computed ones in the last answer.
@@ -156,7 +156,7 @@ export function paint(b, store) {
   const lossKnown = Boolean(known?.loss);
   const L = got("L");
   setText(b.loss.text, lossKnown ? fmt(L) : "?");
-  squeeze(b.loss.text, b.lay.loss.r, b.lay.font);
+  b.loss.plateW = fitValue(b.loss.text, b.loss.plate, b.lay.loss.r, b.lay.font);
   b.loss.g.classList.toggle("unknown", !lossKnown);
   setAttrs(b.loss.g, { "data-value": response ? exact(response.loss) : null, "aria-label": lossKnown ? `Loss L = ${fmt(L)}` : "Loss L, not computed yet" });
   mark(b.loss.g, A.element("L"));
@@ -223,7 +223,7 @@ function paintNeuron(p, id, { at, mine, got, known, cur, target, show, nMax, mar
   const onPre = gradKnown && target === id && cur.kind === "grad_pre";
   const g = onPre ? gPre : gPost;
   const shown = act ? post : sum ? pre : undefined;
-  // A neuron the step is about shows its number as the explanation writes it (squeezed if need be).
+  // A neuron the step is about shows its number as the explanation writes it (on a plate if wider than its circle).
   const f = ly.value === "short" && !focus ? fmtShort : fmt;
   setAttrs(p.g, {
     "data-value": post === undefined ? null : exact(post),
@@ -245,9 +245,9 @@ function paintNeuron(p, id, { at, mine, got, known, cur, target, show, nMax, mar
     setText(p.value, valueText);
     setText(p.grad, both ? gradText : "");
   }
-  squeeze(p.value, ly.r, font);
-  squeeze(p.grad, ly.r, font);
   setAttrs(p.value, { y: both ? n.y - ly.r * 0.32 : n.y });
+  p.plateW = fitValue(p.value, p.plate, ly.r, font, ly.labels);
+  squeeze(p.grad, ly.r, font);
   setAttrs(p.grad, { y: n.y + ly.r * 0.4 });
   p.value.classList.toggle("grad", show.grads && !show.weights && Boolean(gradText));
   let label = act ? p.symbol : p.pre ?? p.symbol;

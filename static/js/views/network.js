@@ -152,11 +152,12 @@ function build(el, store, rect, font, key, focus) {
     const g = svg("g", { class: `neuron layer-${n.layer === 0 ? "in" : n.layer === nLayers ? "out" : "hidden"}`, "data-node": n.id, "data-ref": n.id, "data-editable": editable, "data-col": 2 * n.layer, tabindex: -1, role: editable ? "button" : "img" }, gNodes);
     const ring = svg("circle", { class: "g-ring", cx: n.x, cy: n.y, r: n.r + font * 0.28 }, g);
     const body = svg("circle", { class: "body", cx: n.x, cy: n.y, r: n.r }, g);
+    const plate = svg("rect", { class: "value-plate", rx: font * 0.4, display: "none" }, g);
     const value = svg("text", { class: "value", x: n.x, y: n.y, "text-anchor": "middle", dy: "0.35em" }, g);
     const grad = svg("text", { class: "grad-value", x: n.x, y: n.y + font * 0.6, "text-anchor": "middle", dy: "0.35em" }, g);
     const label = svg("text", { class: "sym", x: n.x, y: n.y - n.r - font * 0.45, "text-anchor": "middle", display: ly.labels ? null : "none" }, g);
     const title = svg("title", {}, g);
-    const part = { g, ring, body, value, grad, label, title, n, ly, symbol: sym.neuron(n.layer, n.unit), pre: hasPre(request, n.layer) ? sym.pre(n.layer, n.unit) : null,
+    const part = { g, ring, body, plate, value, grad, label, title, n, ly, symbol: sym.neuron(n.layer, n.unit), pre: hasPre(request, n.layer) ? sym.pre(n.layer, n.unit) : null,
       bias: n.layer > 0 ? ids.bias(n.layer, n.unit) : null };
     parts.neurons.set(n.id, part);
     refs.set(n.id, [g]);
@@ -187,13 +188,14 @@ function build(el, store, rect, font, key, focus) {
   const lossId = ids.loss();
   const lg = svg("g", { class: "loss-node", "data-ref": lossId, "data-loss-node": "", "data-col": 2 * nLayers + 2, tabindex: -1, role: "img" }, gNodes);
   svg("circle", { class: "body", cx: lay.loss.x, cy: lay.loss.y, r: lay.loss.r }, lg);
+  const lossPlate = svg("rect", { class: "value-plate", rx: font * 0.4, display: "none" }, lg);
   const lossText = svg("text", { class: "value", x: lay.loss.x, y: lay.loss.y, "text-anchor": "middle", dy: "0.35em" }, lg);
   const lossLabel = svg("text", { class: "sym", x: lay.loss.x, y: lay.loss.y - lay.loss.r - font * 0.45, "text-anchor": "middle" }, lg);
   lossLabel.textContent = "L";
   const lossTitle = svg("title", {}, lg);
   refs.set(lossId, [lg]);
 
-  return { key, lay, parts, refs, loss: { g: lg, text: lossText, title: lossTitle }, nLayers, classLoss, el, A };
+  return { key, lay, parts, refs, loss: { g: lg, text: lossText, plate: lossPlate, title: lossTitle }, nLayers, classLoss, el, A };
 }
 
 // What the colours and dashes mean, along the bottom edge: the longest wording that fits.

@@ -15,6 +15,11 @@ export function placePills(b, labelled, callouts = []) {
   const items = [...first.map(asItem), ...callouts, ...rest.map(asItem)];
   const f = b.lay.font;
   const obstacles = b.lay.neurons.map((n) => ({ x: n.x, y: n.y, r: n.r + 2 }));
+  // A value wider than its circle sits on a plate: labels keep clear of the plate too.
+  for (const n of b.lay.neurons) {
+    const w = b.parts.neurons.get(n.id)?.plateW;
+    if (w) obstacles.push({ x: n.x, y: n.y, w: w + 4, h: f * 1.3 + 4 });
+  }
   // Bias labels under the neurons (when shown) and symbols above them.
   for (const ly of b.lay.layers) {
     if (!ly.labels) continue;
@@ -28,6 +33,7 @@ export function placePills(b, labelled, callouts = []) {
   // The targets, the loss and the column headers are not to be covered either.
   for (const t of b.lay.targets) obstacles.push({ x: t.x, y: t.y, w: t.w + 4, h: t.h + 4 });
   obstacles.push({ x: b.lay.loss.x, y: b.lay.loss.y, r: b.lay.loss.r + 2 });
+  if (b.loss.plateW) obstacles.push({ x: b.lay.loss.x, y: b.lay.loss.y, w: b.loss.plateW + 4, h: f * 1.3 + 4 });
   const bounds = { left: 0, right: b.lay.width, top: b.lay.head, bottom: b.lay.height - f * 1.6 };
   // The same labels, sizes and obstacles as last time (an edit that keeps every number's
   // width, a drag frame): the same places, without placing them again.
@@ -70,4 +76,25 @@ export function pill(p, lines, font, kind) {
 export function squeeze(text, r, font) {
   const wide = text.textContent.length * font * 0.62 > r * 1.85;
   setAttrs(text, { textLength: wide ? r * 1.8 : null, lengthAdjust: wide ? "spacingAndGlyphs" : null });
+}
+
+// Values up to PLATE_CHARS characters (−0.1067, 0.64279) are never squeezed: one wider than
+// its circle is drawn at full width on a plate (a rounded box) over the circle. Longer ones
+// (1.234e−05) are squeezed, and so are values in a crowded column (`roomy` false: no room
+// for symbols there either; the condensed context). Returns the plate's width (0: no plate).
+const PLATE_CHARS = 7;
+export function fitValue(text, plate, r, font, roomy = true) {
+  const chars = text.textContent.length;
+  const w = chars * font * 0.64 + font * 0.5;
+  const plated = roomy && chars <= PLATE_CHARS && chars * font * 0.62 > r * 1.85;
+  if (!plated) {
+    squeeze(text, r, font);
+    plate.setAttribute("display", "none");
+    return 0;
+  }
+  setAttrs(text, { textLength: null, lengthAdjust: null });
+  const x = Number(text.getAttribute("x"));
+  const y = Number(text.getAttribute("y"));
+  setAttrs(plate, { display: null, x: x - w / 2, y: y - font * 0.65, width: w, height: font * 1.3 });
+  return w;
 }
