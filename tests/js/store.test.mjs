@@ -27,8 +27,8 @@ function stubServer() {
     calls.push({
       url,
       body: JSON.parse(options.body),
-      answer: (loss) => resolve({ ok: true, json: async () => ({ explain_key: explanation.key, loss, output: [[loss]], layers: [] }) }),
-      refuse: (msg) => resolve({ ok: false, status: 422, json: async () => ({ detail: [{ loc: ["body", "network"], msg }] }) }),
+      answer: (loss) => resolve({ ok: true, status: 200, headers: new Headers(), json: async () => ({ explain_key: explanation.key, loss, output: [[loss]], layers: [] }) }),
+      refuse: (msg) => resolve({ ok: false, status: 422, headers: new Headers(), json: async () => ({ detail: [{ loc: ["body", "network"], msg }] }) }),
     });
   });
   return calls;
