@@ -102,7 +102,7 @@ def section_engine(rounds: int) -> list[Figure]:
     return [Figure("engine", "1,000 steps, 20 snapshots, no maps ÷ bare torch loop (median of paired rounds)",
                    f"{r1:.2f}× (best ÷ best {best:.2f}×)", "≤ 1.2×", r1 <= 1.2),
             Figure("engine", "the same with the default maps (32² boundary, 16² per neuron) ÷ bare", f"{r2:.2f}×",
-                   "(reported)", None)]
+                   "reported", None)]
 
 
 def _stream_forever(port: int, body: bytes, stop: threading.Event, started: threading.Barrier) -> None:

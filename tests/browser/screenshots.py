@@ -29,6 +29,9 @@ SHOTS = [
     ("panel-two-outputs", "light", False, ["3", "ArrowRight"], "two-outputs"),
     ("keyboard-focus-light", "light", False, ["ArrowRight", "focus:[data-edge='L1W1_1']"], "lecture"),
     ("mini-mlp-dark", "dark", False, ["ArrowRight"] * 3, "mini-mlp"),
+    # the preset may carry more of the page's query: a view beside the diagram, a dead unit
+    ("beside-tensors-light", "light", False, ["3", "ArrowRight", "ArrowRight"], "lecture&view=tensors&beside"),
+    ("dead-relu-light", "light", False, ["ArrowRight"] * 2, "dead-relu"),
 ]
 
 
