@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -188,7 +189,8 @@ class Session:
         if terms.ndim == 1:
             terms = terms[:, None]
         n = shown[0][0]  # the shown terms are the traced sample's first outputs
-        rest = float(terms.sum() - terms[n, : len(shown)].sum())
+        with np.errstate(invalid="ignore"):  # ∞ − ∞ of a diverged net: NaN, as torch would give
+            rest = float(terms.sum() - terms[n, : len(shown)].sum())
         return -rest if LOSSES[self.shape.loss].negate else rest
 
     def _adam_terms(self, hyper: dict) -> list[dict]:

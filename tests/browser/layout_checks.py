@@ -132,3 +132,29 @@ SMALL_TEXT = "(min) => {" + BOXES + r"""
   }
   return out;
 }"""
+
+
+def viewport_pages(browser, viewports: dict, expected: str = r"(?!)"):
+    """For a module fixture: yields get(name) → one page per viewport, made on first use and reused,
+    with the console errors and page errors it logs in `page.errors` (except those matching
+    `expected`: statuses a test provokes on purpose); closes them all at the end. `viewports` maps a
+    name to (width, height) or (width, height, device scale factor)."""
+    import re
+
+    made = {}
+
+    def get(name):
+        if name not in made:
+            w, h, *scale = viewports[name]
+            context = browser.new_context(viewport={"width": w, "height": h}, device_scale_factor=(scale or [1])[0])
+            pg = context.new_page()
+            pg.errors = []
+            pg.on("console", lambda m, pg=pg: pg.errors.append(m.text)
+                  if m.type == "error" and not re.search(expected, m.text) else None)
+            pg.on("pageerror", lambda e, pg=pg: pg.errors.append(str(e)))
+            made[name] = (context, pg)
+        return made[name][1]
+
+    yield get
+    for context, _ in made.values():
+        context.close()

@@ -13,13 +13,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .layout_checks import OUTSIDE, OVERLAPS, SMALL_TEXT
+from .layout_checks import OUTSIDE, OVERLAPS, SMALL_TEXT, viewport_pages
 
 VIEWPORTS = {
-    "1024x768": ({"width": 1024, "height": 768}, 1),
-    "1280x720": ({"width": 1280, "height": 720}, 1),
-    "1920x1080": ({"width": 1920, "height": 1080}, 1),
-    "4k@200%": ({"width": 1920, "height": 1080}, 2),  # 3840×2160 device pixels at 200 % zoom
+    "1024x768": (1024, 768),
+    "1280x720": (1280, 720),
+    "1920x1080": (1920, 1080),
+    "4k@200%": (1920, 1080, 2),  # 3840×2160 device pixels at 200 % zoom
 }
 NETS = ["lecture", "mini-mlp", "xor", "two-outputs", "deep16"]
 # Where the class is: the start, the backward pass (a weight's gradient), the update phase.
@@ -40,23 +40,8 @@ def deep16(api):
 
 @pytest.fixture(scope="module")
 def pages(browser, server):
-    """One page per viewport, reused; console errors collected per page."""
-    made = {}
-
-    def get(name):
-        if name not in made:
-            viewport, scale = VIEWPORTS[name]
-            context = browser.new_context(viewport=viewport, device_scale_factor=scale)
-            pg = context.new_page()
-            pg.errors = []
-            pg.on("console", lambda m, pg=pg: pg.errors.append(m.text) if m.type == "error" and "422" not in m.text else None)
-            pg.on("pageerror", lambda e, pg=pg: pg.errors.append(str(e)))
-            made[name] = (context, pg)
-        return made[name][1]
-
-    yield get
-    for context, _ in made.values():
-        context.close()
+    """One page per viewport, reused; console errors collected per page (a 422 is provoked on purpose)."""
+    yield from viewport_pages(browser, VIEWPORTS, r"422")
 
 
 def show(pg, base_url, api, net, presenting):

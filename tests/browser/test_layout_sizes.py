@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from .layout_checks import viewport_pages
 from .test_layout import MOMENTS, check
 
 VIEWPORTS = {"1024x768": (1024, 768), "1280x720": (1280, 720), "1920x1080": (1920, 1080)}
@@ -60,22 +61,7 @@ def requests(api):
 @pytest.fixture(scope="module")
 def pages(browser, server):
     """One page per viewport, reused; console errors collected per page."""
-    made = {}
-
-    def get(name):
-        if name not in made:
-            w, h = VIEWPORTS[name]
-            context = browser.new_context(viewport={"width": w, "height": h})
-            pg = context.new_page()
-            pg.errors = []
-            pg.on("console", lambda m, pg=pg: pg.errors.append(m.text) if m.type == "error" else None)
-            pg.on("pageerror", lambda e, pg=pg: pg.errors.append(str(e)))
-            made[name] = (context, pg)
-        return made[name][1]
-
-    yield get
-    for context, _ in made.values():
-        context.close()
+    yield from viewport_pages(browser, VIEWPORTS)
 
 
 def load(pg, base_url, request, presenting):

@@ -13,7 +13,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .layout_checks import OUTSIDE, OVERLAPS, SMALL_TEXT
+from .layout_checks import OUTSIDE, OVERLAPS, SMALL_TEXT, viewport_pages
 
 VIEWPORTS = {"1024x768": (1024, 768), "1280x720": (1280, 720), "1920x1080": (1920, 1080)}
 HEADER_CONTROLS = ("[data-control=preset]", "[data-control=present]", "[data-testid=loss]", "[data-apply]")
@@ -129,23 +129,8 @@ def check(pg, presenting):
 
 @pytest.fixture(scope="module")
 def pages(browser, server):
-    made = {}
-
-    def get(name):
-        if name not in made:
-            w, h = VIEWPORTS[name]
-            context = browser.new_context(viewport={"width": w, "height": h})
-            pg = context.new_page()
-            pg.errors = []
-            # The 422 and the 503 are provoked on purpose: the browser logs their status.
-            pg.on("console", lambda m, pg=pg: pg.errors.append(m.text) if m.type == "error" and not re.search(r"\b(422|503)\b", m.text) else None)
-            pg.on("pageerror", lambda e, pg=pg: pg.errors.append(str(e)))
-            made[name] = (context, pg)
-        return made[name][1]
-
-    yield get
-    for context, _ in made.values():
-        context.close()
+    """One page per viewport, reused; the 422 and the 503 are provoked on purpose (the browser logs their status)."""
+    yield from viewport_pages(browser, VIEWPORTS, r"\b(422|503)\b")
 
 
 @pytest.mark.parametrize("mode", ["normal", "present"])
