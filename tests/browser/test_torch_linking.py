@@ -227,3 +227,15 @@ def test_beside_in_presentation_needs_the_room_of_a_closed_build_panel(page):
     expect(page.locator('[data-view="diagram"]')).to_be_visible()
     expect(page.locator('[data-view="tensors"]')).to_be_visible()
     fits_presentation(page, "tensors beside the diagram")
+
+
+def test_the_players_step_marks_its_lines_in_the_code(page):
+    panel = open_view(page, "code")
+    current = panel.locator(".code-line.current")
+    # Step 1 computes s⁰ of layer 1: the forward line of linear_1 is marked.
+    expect(current.first).to_be_visible()
+    assert all("self.linear_1(" in t or "self.activation_1(" in t for t in current.all_text_contents())
+    # The update phase's first step is a parameter's: its lines (loaded, printed) are marked, no forward line.
+    page.locator('[data-phase-button="update"]').click()
+    expect(current.first).to_contain_text(re.compile(r"linear_\d\.(weight|bias)"))
+    assert all(re.search(r"linear_\d\.(weight|bias)", t) for t in current.all_text_contents())

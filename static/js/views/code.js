@@ -4,7 +4,7 @@
 // tensor hovered or selected in any view are marked, and hovering a line marks its tensor there.
 
 import * as api from "../api.js";
-import { lineNames, linkMarks, tensorOfLine } from "../linking.js";
+import { lineNames, linkMarks, tensorOfAddress, tensorOfLine } from "../linking.js";
 import { isShown } from "./tabs.js";
 import { h, setText } from "./dom.js";
 
@@ -50,15 +50,18 @@ export function mountCode(root, store) {
     }
   }
 
-  // The lines of the tensor hovered (.hl) and of the one selected (.focus) in any view (linking.js).
+  // The lines of the tensor hovered (.hl), of the one selected (.focus) in any view (linking.js), and
+  // of the tensor the player's step computes (.current: its layer's forward line, its weight or bias).
   function mark() {
     const { hoverKey, focusKey } = linkMarks(store.state);
+    const stepKey = store.state.response ? tensorOfAddress(store.steps[store.state.step]?.target) : null;
     for (const line of code.children) {
       line.classList.toggle("hl", lineNames(line.textContent, hoverKey));
       line.classList.toggle("focus", lineNames(line.textContent, focusKey));
+      line.classList.toggle("current", lineNames(line.textContent, stepKey));
     }
     // Those lines in sight (the script scrolls under its bar), unless the pointer is on the script itself.
-    if (isShown(store, "code") && !pointerIn) code.querySelector(".hl, .focus")?.scrollIntoView?.({ block: "nearest" });
+    if (isShown(store, "code") && !pointerIn) code.querySelector(".hl, .focus, .current")?.scrollIntoView?.({ block: "nearest" });
   }
 
   let pointerIn = false;
@@ -109,7 +112,7 @@ export function mountCode(root, store) {
   let settle = null;
   store.addEventListener("change", (e) => {
     const reason = e.detail.reason;
-    if (reason === "highlight") return mark();
+    if (reason === "highlight" || reason === "step") return mark();
     if (reason === "tab") refresh();
     if (reason === "response" && isShown(store, "code")) {
       clearTimeout(settle);
