@@ -1,4 +1,4 @@
-// The store's requests to the server, with fetch stubbed: an edit's request leaves before
+// The store's requests to the server, with fetch replaced by a recording server: an edit's request leaves before
 // the views are told it is pending, edits made while a request is out go as one (the
 // latest values), and that one leaves as soon as the answer is in, before it is drawn.
 import { test } from "node:test";
@@ -21,7 +21,7 @@ const LECTURE = {
 };
 
 // fetch replaced by a recorder: each POST /api/step waits until the test answers it.
-function stubServer() {
+function recordingServer() {
   const calls = [];
   globalThis.fetch = (url, options) => new Promise((resolve) => {
     calls.push({
@@ -45,7 +45,7 @@ function storeAt(request) {
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 test("an edit's request has left when the views hear that an answer is pending", () => {
-  const calls = stubServer();
+  const calls = recordingServer();
   const { store } = storeAt(LECTURE);
   let sentWhenPending = null;
   store.addEventListener("change", (e) => { if (e.detail.reason === "pending") sentWhenPending = calls.length; });
@@ -55,7 +55,7 @@ test("an edit's request has left when the views hear that an answer is pending",
 });
 
 test("edits made while a request is out go as one request with the latest values, sent before the answer is drawn", async () => {
-  const calls = stubServer();
+  const calls = recordingServer();
   const { store, heard } = storeAt(LECTURE);
   store.setValue("W:2,0,0", 0.61); // a drag: the first move goes at once…
   for (const v of [0.62, 0.63, 0.64, 0.65]) store.setValue("W:2,0,0", v); // …the next ones wait for its answer
@@ -78,7 +78,7 @@ test("edits made while a request is out go as one request with the latest values
 });
 
 test("a refused request with a newer edit waiting sends that edit instead of showing the error", async () => {
-  const calls = stubServer();
+  const calls = recordingServer();
   const { store, heard } = storeAt(LECTURE);
   store.setValue("W:2,0,0", 1e6);
   store.setValue("W:2,0,0", 0.7);
