@@ -8,6 +8,7 @@ import re
 from playwright.sync_api import expect
 
 from .layout_checks import SMALL_TEXT
+from .statehelp import idle as linked
 from .test_page import EXPLAIN, idle, open_lecture
 from .test_torch_views import open_view, step_body
 
@@ -131,7 +132,7 @@ def test_beside_is_kept_in_the_link_and_needs_a_wide_window(page):
     expect(page.locator('[data-view="tensors"]')).to_be_visible()
     expect(page.locator('[data-view="diagram"]')).to_be_visible()
     page.evaluate("window.backpropLab.setValue('W:1,0,0', 0.25)")  # an edit: the link is rewritten
-    idle(page)
+    linked(page)  # the answer and the link, which is written at idle time
     expect(page).to_have_url(re.compile(r"#v1\."))
     url = page.url
     page.goto("about:blank")
