@@ -14,6 +14,10 @@ import { ShapeMemory } from "./shapememory.js";
 import { torchActions } from "./store-torch.js";
 
 const BUSY_RETRIES = 3;
+// An edit whose request leaves at once waits this long for its answer before it is shown on
+// its own: an answer within it shows the edit and its consequences in one repaint, not two
+// (the page's goal for Enter → every view repainted is 50 ms).
+export const EDIT_GRACE_MS = 40;
 
 export class Store extends EventTarget {
   constructor() {
@@ -196,20 +200,31 @@ export class Store extends EventTarget {
     if (resetOptimizer) Object.assign(patch, { optimizerState: null, gradBefore: null, selectedParam: null, focus: null });
     if (request.x.length <= this.state.traceSample) patch.traceSample = request.x.length - 1;
     Object.assign(this.state, patch);
+    const queued = this._inflight; // its request waits for the answer that is out (a drag)
     this.recompute();
-    this._showEdit();
+    this._showEdit(queued ? 0 : EDIT_GRACE_MS);
   }
 
-  // The views show an edit at the next frame — unless its answer came first and showed it
-  // already: a fast server then costs one repaint per edit, not two, and a drag one per frame.
-  _showEdit() {
-    if (this._editFrame) return;
+  // The views show an edit at the next frame after `grace` ms — unless its answer came first
+  // and showed it already: a fast server then costs one repaint per edit, not two. An edit
+  // queued behind another request (a drag) is shown at the next frame: its answer is further off.
+  _showEdit(grace = 0) {
+    if (this._editShow) {
+      if (grace > 0 || !this._editShow.waiting) return; // already due as soon
+      clearTimeout(this._editShow.timer);
+    }
     const shownBefore = this._answers;
     const show = () => {
-      this._editFrame = null;
+      this._editShow = null;
       if (this._answers === shownBefore || this.state.pending) this.emit("request");
     };
-    this._editFrame = typeof requestAnimationFrame === "function" ? requestAnimationFrame(show) : setTimeout(show, 0);
+    const frame = () => {
+      this._editShow = { waiting: false };
+      if (typeof requestAnimationFrame === "function") requestAnimationFrame(show);
+      else setTimeout(show, 0);
+    };
+    if (grace > 0) this._editShow = { waiting: true, timer: setTimeout(frame, grace) };
+    else frame();
   }
 
   /** Set the number at an address (W, b, x, y or c of the traced sample…). */

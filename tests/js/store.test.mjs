@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { indexRegistry } from "../../static/js/registry.js";
-import { Store } from "../../static/js/store.js";
+import { EDIT_GRACE_MS, Store } from "../../static/js/store.js";
 
 // The real registry and the lecture's explanation (tests/test_js.py writes them from the API).
 const fixture = (name) => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
@@ -97,4 +97,50 @@ test("a refused request with a newer edit waiting sends that edit instead of sho
   await tick();
   assert.match(store.state.error.message, /too large/);
   assert.equal(store.state.request.network.layers[1].weights[0][0], 1e6);
+});
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+test("an edit answered within the grace is repainted once, with its answer, not first on its own", async () => {
+  const calls = recordingServer();
+  const { store, heard } = storeAt(LECTURE);
+  store.setValue("W:2,0,0", 0.8);
+  await tick();
+  assert.ok(!heard.includes("request"), "the edit is not shown on its own at once");
+  calls[0].answer(0.1);
+  await sleep(EDIT_GRACE_MS + 20);
+  assert.equal(heard.filter((r) => r === "response").length, 1);
+  assert.ok(!heard.includes("request"), "its answer showed it: no repaint of the edit alone");
+});
+
+test("an edit whose answer is late is shown on its own once the grace is over", async () => {
+  const calls = recordingServer();
+  const { store, heard } = storeAt(LECTURE);
+  store.setValue("W:2,0,0", 0.8);
+  await sleep(EDIT_GRACE_MS / 2);
+  assert.ok(!heard.includes("request"));
+  await sleep(EDIT_GRACE_MS / 2 + 20);
+  assert.equal(heard.filter((r) => r === "request").length, 1, "the typed value shows while its answer is awaited");
+  assert.equal(store.state.pending, true);
+  calls[0].answer(0.1);
+  await tick();
+  assert.equal(heard.at(-1), "response");
+});
+
+test("an edit queued behind a request (a drag) is shown at the next frame, without waiting for the grace", async () => {
+  const calls = recordingServer();
+  const { store, heard } = storeAt(LECTURE);
+  store.setValue("W:2,0,0", 0.61); // leaves at once: its answer may come within the grace…
+  await tick();
+  assert.ok(!heard.includes("request"));
+  store.setValue("W:2,0,0", 0.62); // …this one waits for that answer: the hand sees it move now
+  await tick();
+  assert.equal(heard.filter((r) => r === "request").length, 1);
+  assert.equal(calls.length, 1);
+  calls[0].answer(0.1);
+  await sleep(EDIT_GRACE_MS + 20);
+  assert.equal(heard.filter((r) => r === "request").length, 1, "the first edit's grace was replaced, not added");
+  calls[1].answer(0.2);
+  await tick();
+  assert.equal(store.state.pending, false);
 });

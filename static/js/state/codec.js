@@ -8,8 +8,10 @@ const PREFIX = `v${VERSION}.`;
 /** A state that cannot be read: `message` says why, in words a teacher can act on. */
 export class StateError extends Error {}
 
+// The bytes as a stream of one chunk (a Blob would cost a round trip to the browser process).
 async function pipe(bytes, stream) {
-  const out = new Blob([bytes]).stream().pipeThrough(stream);
+  const source = new ReadableStream({ start(c) { c.enqueue(bytes); c.close(); } });
+  const out = source.pipeThrough(stream);
   return new Uint8Array(await new Response(out).arrayBuffer());
 }
 

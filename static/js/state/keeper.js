@@ -22,6 +22,9 @@ const TYPING = "input, select, textarea, [contenteditable]";
 // answer has been drawn), or at the latest IDLE_MS later.
 const IDLE_MS = 500;
 const whenIdle = (fn) => (typeof requestIdleCallback === "function" ? requestIdleCallback(fn, { timeout: IDLE_MS }) : setTimeout(fn, 0));
+// Nor is it done while an answer is awaited: the page looks idle then, but the answer would
+// wait for it. That answer (or its error) schedules the write and the undo step again.
+const awaited = (store) => Boolean(store.state.pending);
 
 /** The saved state in the page's link, as {patch of store.state, start: loadRequest's arguments}; null if none. */
 export async function readLink(storage = localStorage) {
@@ -60,7 +63,7 @@ export class Keeper {
   _changed(reason) {
     if (reason === "response" || reason === "error") {
       clearTimeout(this._settleTimer);
-      const timer = setTimeout(() => whenIdle(() => this._settleTimer === timer && this._settle()), SETTLE_MS);
+      const timer = setTimeout(() => whenIdle(() => this._settleTimer === timer && !awaited(this.store) && this._settle()), SETTLE_MS);
       this._settleTimer = timer;
       this._scheduleWrite();
     } else if (VIEW_REASONS.has(reason)) {
@@ -90,6 +93,7 @@ export class Keeper {
     clearTimeout(this._writeTimer);
     const timer = setTimeout(() => whenIdle(async () => {
       if (this._writeTimer !== timer) return; // a later change has its own write coming
+      if (awaited(this.store)) return; // the answer's "response" schedules it again
       this._writeTimer = null;
       this._writing = true;
       try {
