@@ -28,6 +28,14 @@ function setStroke(el, stroke) {
   if (el._stroke !== stroke) el.style.stroke = el._stroke = stroke;
 }
 
+// A part whose inputs (numbers and state) are those it was last painted from is left alone:
+// an edit changes a few of them. Compared value by value: no string of them is built.
+function unchanged(p, inputs) {
+  const last = p.inputs;
+  p.inputs = inputs;
+  return last !== undefined && last !== null && last.length === inputs.length && last.every((v, k) => Object.is(v, inputs[k]));
+}
+
 // The address of "quantity:element" for the traced sample s, e.g. "dL/dW:L1W0_2" → "dL/dW:1,0,2":
 // built once per part and sample, since a repaint looks up every number of the drawing.
 function addressesOf(b, A, s) {
@@ -85,13 +93,10 @@ export function paint(b, store) {
     const ahead = Boolean(known) && phase === "forward" && !known.sum.has(p.into);
     const first = target === id || refs.has(id);
     // An edge whose numbers and state are as last painted is left alone (an edit changes a few).
-    const sig = [w, wMax, gradKnown && g, gradKnown && gMax, updated && w2, show.weights, show.grads, ahead,
-      target === id, first].join("|");
-    if (p.sig === sig) {
+    if (unchanged(p, [w, wMax, gradKnown && g, gradKnown && gMax, updated && w2, show.weights, show.grads, ahead, target === id, first])) {
       if (p.labelled) labelled.push(p.labelled);
       continue;
     }
-    p.sig = sig;
     setAttrs(p.g, {
       "data-weight": exact(w),
       "data-grad": gradKnown ? exact(g) : null,
@@ -120,13 +125,14 @@ export function paint(b, store) {
     setText(p.title, `${p.symbol} = ${fmt(w)}${gradKnown ? `   ∂L/∂${p.symbol} = ${fmt(g)}` : ""}${updated ? `   → ${fmt(w2)}` : ""}`);
   }
 
-  for (const [id, p] of b.parts.neurons) paintNeuron(p, id, { at, mine, got, known, cur, target, show, nMax, mark, font: b.lay.font, focus: target === id || refs.has(id) });
+  for (const [id, p] of b.parts.neurons) paintNeuron(p, id, { s, at, mine, got, known, cur, target, show, nMax, mark, font: b.lay.font, focus: target === id || refs.has(id) });
   for (const [id, p] of b.parts.biases) {
     const v = mine(`b:${id}`);
     const g = got(`dL/db:${id}`);
     const gradKnown = Boolean(known?.grad.has(id)) && g != null;
     const updated = Boolean(known?.updated.has(id));
     const v2 = got(`b':${id}`);
+    if (unchanged(p, [v, gradKnown && g, updated && v2, show.weights, show.grads, target === id, refs.has(id)])) continue;
     setAttrs(p.g, { "data-value": exact(v), "data-grad": gradKnown ? exact(g) : null, "aria-label": `Bias ${p.symbol} = ${fmt(v)}. Enter to edit.` });
     let text = `β ${fmt(v)}`;
     if (updated && show.weights) {
@@ -174,7 +180,7 @@ export function paint(b, store) {
       continue;
     }
     pill(edge, [...(edge.lines0 ?? []), ...m.short], b.lay.font, "callout");
-    edge.sig = null; // repaint it next time: its pill holds this step's extra lines
+    edge.inputs = null; // repaint it next time: its pill holds this step's extra lines
     if (!edge.labelled) labelled.push({ p: edge, id: m.id, first: true });
     else edge.labelled.first = true;
     if (!labelled.includes(edge.labelled) && edge.labelled) labelled.push(edge.labelled);
@@ -208,19 +214,20 @@ function paintErrors(b, state) {
   }
 }
 
-function paintNeuron(p, id, { at, mine, got, known, cur, target, show, nMax, mark, font, focus }) {
+function paintNeuron(p, id, { s, at, mine, got, known, cur, target, show, nMax, mark, font, focus }) {
   const { n, ly } = p;
   const input = n.layer === 0;
   const post = input ? mine(`x:${id}`) : got(`z:${id}`);
   const pre = input ? undefined : got(`s:${id}`);
   const gPost = input ? got(`dL/dx:${id}`) : got(`dL/dz:${id}`);
   const gPre = input ? undefined : got(`dL/ds:${id}`);
-  // The number the neuron shows, by address: x (editable), or z of the traced sample.
-  setAttrs(p.g, { "data-address": at(input ? `x:${id}` : `z:${id}`) });
   const act = input || Boolean(known?.act.has(id));
   const sum = input || Boolean(known?.sum.has(id));
   const gradKnown = !input && Boolean(known?.grad.has(id));
   const onPre = gradKnown && target === id && cur.kind === "grad_pre";
+  if (unchanged(p, [s, post, pre, gradKnown && gPost, gradKnown && gPre, act, sum, gradKnown, onPre, gradKnown && nMax, show.weights, show.grads, target === id, focus])) return;
+  // The number the neuron shows, by address: x (editable), or z of the traced sample.
+  setAttrs(p.g, { "data-address": at(input ? `x:${id}` : `z:${id}`) });
   const g = onPre ? gPre : gPost;
   const shown = act ? post : sum ? pre : undefined;
   // A neuron the step is about shows its number as the explanation writes it (on a plate if wider than its circle).

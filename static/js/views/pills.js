@@ -89,7 +89,7 @@ export function fitValue(text, plate, r, font, roomy = true) {
   const plated = roomy && chars <= PLATE_CHARS && chars * font * 0.62 > r * 1.85;
   if (!plated) {
     squeeze(text, r, font);
-    plate.setAttribute("display", "none");
+    setAttrs(plate, { display: "none" });
     return 0;
   }
   setAttrs(text, { textLength: null, lengthAdjust: null });
