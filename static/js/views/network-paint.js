@@ -192,6 +192,9 @@ export function paint(b, store) {
 
 // The element a 422 names gets the error's colour and message (the edit itself stays).
 function paintErrors(b, state) {
+  // No error now and none on the drawing: nothing to look for (an answer's usual case).
+  if (!state.error?.locs && !b.errorsShown) return;
+  b.errorsShown = Boolean(state.error?.locs);
   b.el.querySelectorAll(".invalid").forEach((n) => {
     n.classList.remove("invalid");
     n.removeAttribute("aria-invalid");
@@ -264,6 +267,10 @@ function paintNeuron(p, id, { s, at, mine, got, known, cur, target, show, nMax, 
 }
 
 export function paintHighlight(b, state) {
+  // What is pointed at is as last marked (an answer, a step): the marks stay as they are.
+  const marked = [state.highlight, state.hoverTensor, state.focus, state.selectedParam];
+  if (b.marked && marked.every((v, k) => v === b.marked[k])) return;
+  b.marked = marked;
   b.el.querySelectorAll(".hl, .focus").forEach((n) => n.classList.remove("hl", "focus"));
   for (const node of b.refs.get(state.highlight) ?? []) node.classList.add("hl");
   // A tensor hovered in a PyTorch view (linking.js): each of its elements; the element selected in any view.
