@@ -47,7 +47,11 @@ export function layoutNetwork(sizes, { width, height, font, outputsAsClass = fal
     let r = Math.min(rMax, (slot - 2.6 * font) / 2);
     let labels = r >= 1.35 * font;
     if (!labels) r = Math.max(3, Math.min(rMax, slot * 0.45, gap * 0.3));
-    const value = r >= 2.05 * font ? "full" : r >= 1.05 * font ? "short" : "none";
+    let value = r >= 2.05 * font ? "full" : r >= 1.05 * font ? "short" : "none";
+    // Inputs too small for their value but spaced for a plate's height (8 inputs on a projector):
+    // each value on a plate over its circle, rather than a callout beside it that takes the
+    // room the step's weight labels need.
+    if (l === 0 && value === "none" && slot >= PLATE_ROW * font) value = "plate";
     return { layer: l, units, slot, r, labels, value, x: colX[l] };
   });
 
@@ -98,6 +102,7 @@ export function layoutNetwork(sizes, { width, height, font, outputsAsClass = fal
 const FOCUS_WIDTH = 2.4;
 const PLATE_HALF = 2.5; // half a 7-character value's plate, in font sizes (views/pills.js)
 const MIN_GAP = 0.6;
+const PLATE_ROW = 1.9; // a value plate's height (1.3 font sizes) and the room between two
 
 /** The layer whose weights a step is about (its refs' weights), or null: the gap to widen. */
 export function focusLayer(refs, parse) {
@@ -152,14 +157,31 @@ export function placeLabels(items, obstacles = [], bounds = null) {
     }
     const within = (b) => !bounds || (b.x - b.w / 2 >= bounds.left && b.x + b.w / 2 <= bounds.right && b.y - b.h / 2 >= bounds.top && b.y + b.h / 2 <= bounds.bottom);
     const free = (box) => within(box) && !placed.some((b) => overlap(b, box)) && !obstacles.some((c) => (c.r ? hitsCircle(box, c) : overlap(box, c)));
-    // A forced label (the current step's own) with no free place takes the one it covers least.
-    const box = boxes.find(free) ?? (it.force ? leastCovering(boxes.filter(within).length ? boxes.filter(within) : boxes, placed, obstacles) : null);
+    // A forced label (the current step's own) with no free place near its element takes the
+    // free place nearest to it anywhere in the drawing, else the place it covers least.
+    const box = boxes.find(free) ?? (it.force ? nearestFree(boxes[0], bounds, free)
+      ?? leastCovering(boxes.filter(within).length ? boxes.filter(within) : boxes, placed, obstacles) : null);
     if (box) {
       placed.push(box);
       out.set(it.id, box);
     }
   }
   return out;
+}
+
+// The free place nearest to `anchor` on a fine grid over the drawing (a quarter of the label's
+// height apart), or null: the last resort before covering something, so it may look far.
+function nearestFree(anchor, bounds, free) {
+  if (!anchor || !bounds) return null;
+  const { w, h } = anchor;
+  const step = Math.max(2, h / 4);
+  const found = [];
+  for (let y = bounds.top + h / 2; y <= bounds.bottom - h / 2; y += step) {
+    for (let x = bounds.left + w / 2; x <= bounds.right - w / 2; x += step) found.push({ x, y, w, h, d: (x - anchor.x) ** 2 + (y - anchor.y) ** 2 });
+  }
+  found.sort((a, b) => a.d - b.d);
+  const box = found.find(free);
+  return box ? { x: box.x, y: box.y, w, h } : null;
 }
 
 function leastCovering(boxes, placed, obstacles) {

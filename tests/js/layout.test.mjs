@@ -76,3 +76,25 @@ test("the target box and the loss node never overlap, however many layers", () =
     }
   }
 });
+
+test("a forced label with no free place along its edge takes the nearest free place in the drawing", () => {
+  // A wall of circles over the edge (x 0…200, y 100) and the drawing's whole height; room only right of it.
+  const wall = [];
+  for (let x = -40; x <= 260; x += 20) for (let y = -20; y <= 320; y += 20) wall.push({ x, y, r: 12 });
+  const bounds = { left: 0, right: 600, top: 0, bottom: 300 };
+  const spots = placeLabels([{ id: "w", x1: 0, y1: 100, x2: 200, y2: 100, t: 0.5, w: 60, h: 20, force: true }], wall, bounds);
+  const s = spots.get("w");
+  const hits = wall.filter((c) => Math.max(Math.abs(c.x - s.x) - 30, 0) ** 2 + Math.max(Math.abs(c.y - s.y) - 10, 0) ** 2 < c.r ** 2);
+  assert.deepEqual(hits, [], `the label at ${s.x},${s.y} covers a circle`);
+  assert.ok(s.x - 30 >= 0 && s.x + 30 <= 600 && s.y - 10 >= 0 && s.y + 10 <= 300, "inside the drawing");
+  // The nearest such place: just past the wall's right end (272 + 30), level with the edge.
+  assert.ok(s.x < 330 && Math.abs(s.y - 100) < 10, `nearest free place, got ${s.x},${s.y}`);
+});
+
+test("inputs too small for their value show it on a plate when spaced for one (8 inputs on a projector)", () => {
+  const lay = layoutNetwork([8, 64, 32, 16, 1], { width: 624, height: 635, font: 24, ids, focus: 1 });
+  assert.equal(lay.layers[0].value, "plate");
+  assert.equal(lay.layers[1].value, "none"); // a hidden layer stays condensed
+  const crowded = layoutNetwork([64, 4, 1], { width: 624, height: 635, font: 24, ids });
+  assert.equal(crowded.layers[0].value, "none"); // 64 inputs: no room for a plate's height
+});

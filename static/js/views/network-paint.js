@@ -179,7 +179,7 @@ export function paint(b, store) {
       callouts.push(m);
       continue;
     }
-    pill(edge, [...(edge.lines0 ?? []), ...m.short], b.lay.font, "callout");
+    pill(edge, withCallout(edge.lines0 ?? [], m.short), b.lay.font, "callout");
     edge.inputs = null; // repaint it next time: its pill holds this step's extra lines
     if (!edge.labelled) labelled.push({ p: edge, id: m.id, first: true });
     else edge.labelled.first = true;
@@ -188,6 +188,14 @@ export function paint(b, store) {
   placePills(b, labelled, drawCallouts(b, callouts));
   paintHighlight(b, state);
   paintErrors(b, state);
+}
+
+// A weight's pill with the step's numbers it did not show. An update pill (old above "→ new")
+// that gains the gradient writes old → new on one line: three lines do not fit between a
+// projector's big neurons, two do.
+function withCallout(lines, extra) {
+  if (lines.length === 2 && lines[1].startsWith("→") && extra.length) return [`${lines[0]} ${lines[1]}`, ...extra];
+  return [...lines, ...extra];
 }
 
 // The element a 422 names gets the error's colour and message (the edit itself stays).
@@ -234,7 +242,8 @@ function paintNeuron(p, id, { s, at, mine, got, known, cur, target, show, nMax, 
   const g = onPre ? gPre : gPost;
   const shown = act ? post : sum ? pre : undefined;
   // A neuron the step is about shows its number as the explanation writes it (on a plate if wider than its circle).
-  const f = ly.value === "short" && !focus ? fmtShort : fmt;
+  // On a plate (small inputs) the value as written, when a plate holds it (7 characters).
+  const f = ly.value === "plate" ? (v) => (fmt(v).length <= 7 ? fmt(v) : fmtShort(v)) : ly.value === "short" && !focus ? fmtShort : fmt;
   setAttrs(p.g, {
     "data-value": post === undefined ? null : exact(post),
     "data-grad": gradKnown ? exact(gPost) : null,
@@ -256,7 +265,7 @@ function paintNeuron(p, id, { s, at, mine, got, known, cur, target, show, nMax, 
     setText(p.grad, both ? gradText : "");
   }
   setAttrs(p.value, { y: both ? n.y - ly.r * 0.32 : n.y });
-  p.plateW = fitValue(p.value, p.plate, ly.r, font, ly.labels);
+  p.plateW = fitValue(p.value, p.plate, ly.r, font, ly.labels || ly.value === "plate");
   squeeze(p.grad, ly.r, font);
   setAttrs(p.grad, { y: n.y + ly.r * 0.4 });
   p.value.classList.toggle("grad", show.grads && !show.weights && Boolean(gradText));

@@ -204,7 +204,9 @@ function legend(el, lay, font) {
   const y = lay.height - font * 0.8;
   const wordings = [["positive", "negative", "gradient", "this step"], ["pos.", "neg.", "grad.", "now"]];
   const widthOf = (labels) => labels.reduce((w, l) => w + font * 2.9 + l.length * font * 0.6, 0);
-  const labels = wordings.find((ls) => widthOf(ls) <= lay.width - 8) ?? wordings.at(-1);
+  // Narrower than the shortest wording (a projector's 24 px type beside the build panel): the
+  // amber ring of "this step" explains itself on the drawing, so its entry goes first.
+  const labels = wordings.find((ls) => widthOf(ls) <= lay.width - 8) ?? wordings.at(-1).slice(0, 3);
   let x = 4;
   const item = (cls, label) => {
     svg("line", { class: cls, x1: x, y1: y, x2: x + font * 1.8, y2: y }, g);
@@ -215,6 +217,7 @@ function legend(el, lay, font) {
   item("lg-pos", labels[0]);
   item("lg-neg", labels[1]);
   item("lg-grad", labels[2]);
+  if (labels.length < 4) return;
   svg("circle", { class: "lg-current", cx: x + font * 0.5, cy: y, r: font * 0.45 }, g);
   const t = svg("text", { x: x + font * 1.3, y, dy: "0.35em" }, g);
   t.textContent = labels[3];

@@ -33,6 +33,7 @@ export function placePills(b, labelled, callouts = []) {
   // The targets, the loss and the column headers are not to be covered either.
   for (const t of b.lay.targets) obstacles.push({ x: t.x, y: t.y, w: t.w + 4, h: t.h + 4 });
   obstacles.push({ x: b.lay.loss.x, y: b.lay.loss.y, r: b.lay.loss.r + 2 });
+  obstacles.push({ x: b.lay.loss.x, y: b.lay.loss.y - b.lay.loss.r - f * 0.8, w: f * 1.6, h: f * 1.2 }); // its "L" above
   if (b.loss.plateW) obstacles.push({ x: b.lay.loss.x, y: b.lay.loss.y, w: b.loss.plateW + 4, h: f * 1.3 + 4 });
   const bounds = { left: 0, right: b.lay.width, top: b.lay.head, bottom: b.lay.height - f * 1.6 };
   // The same labels, sizes and obstacles as last time (an edit that keeps every number's

@@ -23,7 +23,7 @@ export function drawChart(el, series, { width, height, font, log = false, yDomai
   const [x0, x1] = xDomain ?? extent(xs.length ? xs : [0, 1]);
   const [y0, y1] = yDomain ?? extent(ys, { includeZero: !log });
   const left = font * 3.2;
-  const bottom = font * 1.6;
+  const bottom = font * 1.9; // the x ticks' row, clear of the lowest y tick's label ("0" beside the axis)
   const right = font * 0.8;
   // Legend: rows of swatches and names over the plot, as many rows as the names need (a deep net's layers).
   const legend = [];
