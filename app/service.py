@@ -6,25 +6,21 @@ benchmarks call them directly. The JSON shape of a step answer is written here, 
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import orjson
 from pydantic import ValidationError
 
 from .config import Settings
 from .engine.errors import SpecError
-from .engine.explain import Layer, Structure, explain_gzip, explain_json, explain_key
-from .engine.explain.context import Context
-from .engine.explain.forward import MAX_LOSS_TERMS, loss_pairs
+from .engine.explain import explain_gzip, explain_json
 from .engine.ops import hyper_of
 from .engine.session import run
-from .engine.stepio import Shape, StepInput, StepResult
+from .engine.stepio import StepInput, StepResult
 from . import jsonpieces
 from .jsonsafe import finite_or_text
 from .prescan import prescan
-from .registry import LOSSES
+from .plan import plan, structure
 from .schemas import NetworkSpec, StepRequest
-from .validation import answer_size, request_errors
+from .validation import request_errors
 
 
 MAX_ERRORS = 50  # validation errors a 422 lists; the rest are counted
@@ -75,26 +71,6 @@ def _error(e: dict) -> dict:
     return {"type": e["type"], "loc": ("body", *e["loc"]), "msg": e["msg"], "input": echo}
 
 
-def structure(req: StepRequest) -> Structure:
-    """What the player's steps depend on: the explanation's cache key."""
-    net, opt = req.network, req.optimizer
-    classes = LOSSES[net.loss].targets == "classes"
-    state = (req.optimizer_state or {}).get("params")
-    state = state if isinstance(state, dict) else {}
-    return Structure(
-        inputs=net.inputs,
-        layers=tuple(Layer(layer.units, layer.activation, layer.freeze_weights, layer.freeze_biases)
-                     for layer in net.layers),
-        loss=net.loss, samples=len(req.x), sample=req.trace_sample, optimizer=opt.name,
-        momentum=opt.name == "sgd" and opt.momentum > 0, dampening=opt.name == "sgd" and opt.dampening > 0,
-        nesterov=opt.name == "sgd" and opt.nesterov, weight_decay=opt.weight_decay > 0,
-        labels=tuple(req.y) if classes else None,
-        momentum_state=frozenset(name for name, entry in state.items()
-                                 if isinstance(entry, dict) and entry.get("momentum_buffer") is not None),
-        no_grad=req.no_grad,
-    )
-
-
 def _network(net: NetworkSpec, weights: list, biases: list) -> dict:
     """The network as an answer returns it: the request's, with these weights and biases."""
     return {
@@ -105,28 +81,18 @@ def _network(net: NetworkSpec, weights: list, biases: list) -> dict:
     }
 
 
-@lru_cache(maxsize=256)
-def _explained(st: Structure) -> tuple[str, list, int]:
-    """What a step needs from its structure's explanation, derived once per structure: the explanation's
-    key, and the loss terms its formula writes out when it cannot write them all (and how many there are)."""
-    pairs, count = loss_pairs(Context(st)) if st.samples * st.layers[-1].units > MAX_LOSS_TERMS else ((), 0)
-    return explain_key(st), pairs, count
-
-
 def step_input(req: StepRequest) -> tuple[StepInput, str]:
     """The engine's input for a checked request, and the key of its explanation."""
     net = req.network
-    key, pairs, count = _explained(structure(req))
-    shape = Shape(net.inputs, tuple((layer.units, layer.activation, layer.freeze_weights, layer.freeze_biases)
-                                    for layer in net.layers), net.loss, req.optimizer.name, req.dtype)
+    known = plan(req)
     inp = StepInput(
-        shape=shape, weights=[layer.weights for layer in net.layers], biases=[layer.biases for layer in net.layers],
+        shape=known.shape, weights=[layer.weights for layer in net.layers], biases=[layer.biases for layer in net.layers],
         slopes=[layer.negative_slope for layer in net.layers], seed=net.seed, x=req.x, y=req.y,
         hyper=hyper_of(req.optimizer.name, req.optimizer), state=req.optimizer_state, sample=req.trace_sample,
-        shown_terms=pairs if len(pairs) < count else None,
+        shown_terms=known.shown_terms,
         grad_before=req.grad_before, backward_passes=req.backward_passes, no_grad=req.no_grad,
     )
-    return inp, key
+    return inp, known.explain_key
 
 
 def compute(req: StepRequest, threads: int = 1, check=None) -> tuple[StepResult, str]:
@@ -185,7 +151,7 @@ def answer_bytes(req: StepRequest, settings: Settings, check=None) -> bytes:
     result, key = compute(req, settings.torch_threads, check)
     if check is not None:
         check("writing the answer")
-    return encode(answer(req, result, key), pieces=answer_size(req) > PIECES_FROM)
+    return encode(answer(req, result, key), pieces=plan(req).answer_size > PIECES_FROM)
 
 
 def step_bytes(body: bytes, settings: Settings, check=None) -> bytes:

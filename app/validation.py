@@ -6,6 +6,7 @@ Each problem becomes one error with the path of the field, as FastAPI reports a 
 from __future__ import annotations
 
 from .config import Settings
+from .plan import answer_bound, parameters
 from .registry import ACTIVATIONS, LOSSES
 from .schemas import StepRequest
 from .validation_grads import grad_errors
@@ -27,33 +28,40 @@ def limit_message(field: str, limit: int, what: str, got) -> str:
 
 
 def answer_size(req: StepRequest) -> int:
-    """An upper bound of a step answer's size in bytes, from its shape: 25 bytes per number
-    (orjson writes a float64 in at most 24 characters), plus the structure's few kilobytes."""
+    """An upper bound of a step answer's size in bytes, from its shape (see plan.answer_bound)."""
     net = req.network
-    params, samples = net.parameters(), len(req.x)
-    units = sum(layer.units for layer in net.layers)
-    outputs = net.layers[-1].units
-    per_param = 3 + (samples > 1) + {"sgd": 1, "adam": 4}.get(req.optimizer.name, 4)  # W, W', ∂L/∂W, share, state
-    per_sample = 4 * units + net.inputs + 2 * outputs  # s, z and their gradients; ∂L/∂x; ŷ and p
-    return 25 * (per_param * params + per_sample * samples) + 8192 + 600 * len(net.layers)
+    units = [layer.units for layer in net.layers]
+    return answer_bound(net.inputs, units, parameters(net.inputs, units), len(req.x), req.optimizer.name, len(units))
 
 
 def limit_errors(req: StepRequest, settings: Settings) -> list[dict]:
-    """Fields beyond the configured limits, each naming the limit and its variable."""
+    """Fields beyond the configured limits, each naming the limit and its variable.
+
+    Worked out from the request's sizes alone: nothing is derived or cached from a request
+    before it is known to be within the limits (see plan)."""
     net = req.network
-    params = net.parameters()
+    units = [layer.units for layer in net.layers]
+    params = parameters(net.inputs, units)
+    size = answer_bound(net.inputs, units, params, len(req.x), req.optimizer.name, len(units))
     checks = [
-        (("network", "layers"), "max_layers", "layers", len(net.layers)),
-        *((("network", "layers", k, "units"), "max_units", "units per layer", layer.units)
-          for k, layer in enumerate(net.layers)),
+        (("network", "layers"), "max_layers", "layers", len(units)),
+        (("network", "layers", "*", "units"), "max_units", "units per layer", max(units)),
         (("network", "inputs"), "max_inputs", "inputs", net.inputs),
         (("network", "layers"), "max_parameters", "parameters, weights and biases", params),
         (("x",), "max_samples", "samples", len(req.x)),
-        ((), "max_answer_bytes", "bytes in the answer (fewer samples, units or layers make it smaller)",
-         answer_size(req)),
+        ((), "max_answer_bytes", "bytes in the answer (fewer samples, units or layers make it smaller)", size),
     ]
-    return [_err(loc, limit_message(field, getattr(settings, field), what, got), "limit")
-            for loc, field, what, got in checks if got > getattr(settings, field)]
+    errors = []
+    for loc, field, what, got in checks:
+        limit = getattr(settings, field)
+        if got <= limit:
+            continue
+        if field == "max_units":  # each layer beyond it, by its own path
+            errors += [_err(("network", "layers", k, "units"), limit_message(field, limit, what, u), "limit")
+                       for k, u in enumerate(units) if u > limit]
+        else:
+            errors.append(_err(loc, limit_message(field, limit, what, got), "limit"))
+    return errors
 
 
 _MAX_SEED = 2**64 - 1

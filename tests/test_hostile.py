@@ -93,3 +93,18 @@ def test_a_training_body_of_a_huge_array_is_refused_by_its_length_alone(client, 
     assert r.status_code == 422
     (error,) = r.json()["detail"]
     assert error["loc"] == loc and "limit train_max_samples" in error["msg"]
+
+
+@pytest.mark.parametrize("path", ["/api/step", "/api/explain", "/api/code"])
+def test_a_structure_beyond_the_limits_is_refused_before_anything_is_derived_from_it(client, path):
+    """The sizes are checked first: a billion units (or samples) never reach the structure's plan,
+    whose explanation would be built for them (once, it was: the test process ran out of memory)."""
+    from app import plan
+
+    before = plan._plan.cache_info().currsize
+    body = _swap('"units": 2', '"units": 1000000000')
+    r = client.post(path, content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 422
+    assert any(d["loc"] == ["body", "network", "layers", 0, "units"] and "limit max_units" in d["msg"]
+               for d in r.json()["detail"]), r.json()
+    assert plan._plan.cache_info().currsize == before

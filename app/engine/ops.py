@@ -40,8 +40,11 @@ def make_loss(name: str, reduction: str | None = None) -> nn.Module:
 
 
 def make_optimizer(name: str, params: list[nn.Parameter], hyper: dict) -> torch.optim.Optimizer:
-    """The torch.optim optimizer over `params` with these hyper-parameters (the registry's keys)."""
-    return _OPT[name](params, **hyper)
+    """The torch.optim optimizer over `params` with these hyper-parameters (the registry's keys).
+
+    foreach=False names the implementation torch picks itself for CPU tensors (the single-tensor
+    loop; foreach kernels are for CUDA), so it decides nothing: it saves that decision per step."""
+    return _OPT[name](params, **hyper, foreach=False)
 
 
 def hyper_of(name: str, spec) -> dict:

@@ -116,7 +116,7 @@ class Session:
                 output = captured[-1][1]
                 nan_out = self.shape.loss == "bce" and bool(torch.isnan(output).any())
                 # BCELoss refuses NaN input with an error: carry the NaN of a diverged net into L instead.
-                loss = output.sum() * float("nan") if nan_out else self.loss_fn(output, y)
+                loss = output.sum() * float("nan") if nan_out else self.loss_fn.forward(output, y)
                 if k == inp.backward_passes - 1 and (graph is None or nan_out):
                     recorder = BackwardOrder(loss)  # hooks on the nodes, removed below
                 check("the backward pass")
