@@ -92,14 +92,17 @@ export function mountGraph(root, store) {
     b?.g.scrollIntoView?.({ block: "nearest", inline: "nearest" });
   }
 
-  // On a projector (compact) a leaf is two lines: its name, then its tensor, shape and .grad.
+  // On a projector (compact) a leaf is two lines: its name, then its tensor, shape and .grad; when
+  // the graph is still taller than its panel, a backward node in a row of backward nodes only names its
+  // gradient on its one line (`inline`: their ids).
   let compact = false;
+  let inline = new Set();
   function nodeLines(n) {
     if (n.kind === "module") return [`Linear ${n.module.slice(1)}`, `${n.members.length} nodes`];
     if (n.kind === "output") return ["loss L"];
     if (n.kind === "parameter" && compact) return [n.name, `${n.label ?? n.param} ${shapeText(n.shape)}`];
     if (n.kind === "parameter") return [n.name, `${n.label ?? n.param} ${shapeText(n.shape)}`, ""];
-    return n.receives?.length ? [n.name, ""] : [n.name];
+    return n.receives?.length && !inline.has(n.id) ? [n.name, ""] : [n.name];
   }
 
   function build() {
@@ -120,13 +123,24 @@ export function mountGraph(root, store) {
       // A leaf's last line is "∂L/∂W [g₀, g₁, …]" (compact: "W (2, 3) [g₀, …]"), written later: room for its numbers.
       const numbersText = numbers === 0 ? "" : "[−0.0000, −0.0000, …]";
       const room = n.kind === "parameter" ? (compact ? `${lines[1]} ${numbersText}` : `∂L/∂${n.label} ${numbersText}`)
-        : lines.length > 1 ? `∂L/∂W ${numbersText}` : "";
+        : inline.has(n.id) && n.receives?.length ? `${n.name} · ∂L/∂Wᵀ` : lines.length > 1 ? `∂L/∂W ${numbersText}` : "";
       const w = Math.max(...lines.map(textWidth), textWidth(room));
       return { w: w + font * 0.8, h: lines.length * line + font * 0.4 };
     };
-    // On a projector the leaves and the loss sit beside the node they hang from: a graph half as tall.
-    const lay = layoutDag(nodes, edges, size, { gap: font * 0.5, rowGap: font * (compact ? 0.5 : 0.75), pad: 4,
+    // On a projector the leaves and the loss sit beside the node they hang from: a graph half as tall;
+    // still taller than the panel, the backward nodes take one line each (inline).
+    const room = wrap.clientHeight - (check.hidden ? 0 : check.offsetHeight);
+    const layout = (rowGap) => layoutDag(nodes, edges, size, { gap: font * 0.5, rowGap: font * rowGap, pad: 4,
       beside: compact ? (n) => n.kind === "parameter" || n.kind === "output" : null, maxWidth: wrap.clientWidth || Infinity });
+    inline = new Set();
+    let lay = layout(compact ? 0.5 : 0.75);
+    if (compact && room > 0 && lay.height > room) {
+      const rowOf = new Map(lay.nodes.map((p) => [p.id, p.rank]));
+      const kind = new Map(nodes.map((n) => [n.id, n.kind]));
+      const mixed = new Set(lay.nodes.filter((p) => !["function", "output"].includes(kind.get(p.id))).map((p) => rowOf.get(p.id)));
+      inline = new Set(lay.nodes.filter((p) => kind.get(p.id) === "function" && !mixed.has(rowOf.get(p.id))).map((p) => p.id));
+      lay = [0.5, 0.35].map(layout).find((t) => t.height <= room) ?? layout(0.35);
+    }
     el.replaceChildren();
     setAttrs(el, { width: lay.width, height: lay.height, viewBox: `0 0 ${lay.width} ${lay.height}` });
     // A wide screen draws the graph larger; a projector never smaller than its 24 px text (it scrolls).
@@ -184,13 +198,19 @@ export function mountGraph(root, store) {
   }
 
   // What a node receives and passes on, by the addresses the API names (numbers from the answer).
-  function flowText(n) {
-    const say = (a) => `${gradName(a)} = ${fmtTensor(store.value(a))}`;
+  // Shorter for a projector's two lines (`brief` 1: what it passes on by name only, as the nodes that
+  // receive it show its numbers when they run; 2: fewer numbers, the layer said once).
+  function flowText(n, brief = 0) {
+    const all = n.receives ?? (n.kind === "parameter" ? [n.grad_address] : []);
+    const got = brief === 3 ? all.slice(0, 1) : all;
+    const layer = [...got, ...(n.passes ?? [])].map((a) => a.split(":")[1]?.split(",")[0]).find(Boolean);
+    const name = (a) => (brief >= 2 && layer ? gradName(a).split(" of ")[0] : gradName(a));
+    const say = (a) => `${name(a)} = ${fmtTensor(store.value(a), brief ? Math.max(1, 3 - brief) : 6)}`;
     const parts = [];
-    const got = n.receives ?? (n.kind === "parameter" ? [n.grad_address] : []);
-    if (got.length) parts.push(`${n.kind === "parameter" ? "adds to .grad" : "receives"} ${got.map(say).join(", ")}${n.transposed ? " (as its transpose)" : ""}`);
-    if (n.passes?.length) parts.push(`passes on ${n.passes.map(say).join(", ")}`);
-    return parts.join("; ");
+    if (got.length) parts.push(`${n.kind === "parameter" ? "adds to .grad" : "receives"} ${got.map(say).join(", ")}${n.transposed && !brief ? " (as its transpose)" : ""}`);
+    if (n.passes?.length) parts.push(`passes on ${n.passes.map(brief ? name : say).join(", ")}`);
+    const of = brief >= 2 && layer ? ` (layer ${layer})` : "";
+    return parts.length ? `${of}: ${parts.join("; ")}` : "";
   }
 
   function paint() {
@@ -206,7 +226,10 @@ export function mountGraph(root, store) {
       setText(detail, "torch.no_grad(): the forward pass recorded no graph, so there is nothing to draw and no gradient.");
       return;
     }
-    const key = JSON.stringify([graph, [...collapsed].sort(), store.state.presenting, Math.round(wrap.clientWidth / 40)]);
+    // On a projector the check below the graph waits until a parameter is picked: the graph has the height.
+    check.hidden = store.state.presenting && !store.state.selectedParam;
+    const key = JSON.stringify([graph, [...collapsed].sort(), store.state.presenting, check.hidden,
+      Math.round(wrap.clientWidth / 40), Math.round(wrap.clientHeight / 40)]);
     if (key !== graphKey) {
       built = build();
       graphKey = key;
@@ -230,11 +253,12 @@ export function mountGraph(root, store) {
         if (compact) setText(b.texts[1], `${b.n.label} ${shapeText(b.n.shape)}`);
         else setText(b.texts[2], ran.has(id) ? `∂L/∂${b.n.label} ${fmtTensor(v, numbers)}` : ".grad not filled yet");
         setAttrs(b.g, { "data-grad": ran.has(id) ? JSON.stringify(v ?? null) : null });
-      } else if (b.n.kind === "function" && b.texts[1]) {
-        // The gradient this node receives, once autograd has run it.
+      } else if (b.n.kind === "function" && b.n.receives?.length) {
+        // The gradient this node receives, once autograd has run it (inline: after its name).
         const a = b.n.receives[0];
-        const name = gradName(a).split(" of ")[0];
-        setText(b.texts[1], ran.has(id) ? `${name}${b.n.transposed ? "ᵀ" : ""}${numbers ? ` ${fmtTensor(store.value(a), numbers)}` : ""}` : "");
+        const name = `${gradName(a).split(" of ")[0]}${b.n.transposed ? "ᵀ" : ""}`;
+        if (b.texts[1]) setText(b.texts[1], ran.has(id) ? `${name}${numbers ? ` ${fmtTensor(store.value(a), numbers)}` : ""}` : "");
+        else setText(b.texts[0], ran.has(id) ? `${b.n.name} · ${name}` : b.n.name);
       }
       setText(b.title, b.n.kind === "module" ? b.n.members.map((m) => byId.get(m).name).join(", ") : flowText(b.n) || b.n.name);
     }
@@ -246,10 +270,16 @@ export function mountGraph(root, store) {
     setAttrs(counter, { "aria-label": `node ${k + 1} of ${order.length} in autograd's order` });
     const node = byId.get(current) ?? null;
     const where = current.startsWith("module:") ? `Linear ${current.slice(8)} (collapsed)` : node?.name ?? current;
-    setText(detail, k === 0
+    const say = (brief) => (k === 0
       ? "backward() starts at the loss: ∂L/∂L = 1. Step ▶ to watch autograd run each node in turn."
       : k === last ? `All ${order.length} nodes have run: every .grad is filled. Start, then ▶, to replay.`
-        : `${where}${node ? `: ${flowText(node)}` : ""}`);
+        : `${where}${node ? flowText(node, brief) : ""}`);
+    setText(detail, say(0));
+    // A projector gives the line two lines of text (its min-height): shorter wordings until it fits.
+    if (store.state.presenting) {
+      const room = parseFloat(getComputedStyle(detail).minHeight) + 1;
+      for (let brief = 1; brief <= 3 && detail.scrollHeight > room; brief++) setText(detail, say(brief));
+    }
   }
 
   function paintModules() {
