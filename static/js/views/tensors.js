@@ -38,13 +38,16 @@ export function mountTensors(root, store) {
   });
 
   // Crowded layers keep the first and last rows and columns and those of the player's step (tensorforms.keptIndices).
-  const LIMITS = { normal: { u: 10, f: 10, N: 8 }, presenting: { u: 5, f: 6, N: 2 } };
-  function keepFor(layer, units, fanIn, samples) {
+  // A projector tries each limit in turn until the layer fits the panel: the step's target always kept,
+  // the other numbers its formula uses while there is room.
+  const LIMITS = { normal: [{ u: 10, f: 10, N: 8 }],
+    presenting: [{ u: 5, f: 6, N: 2, strict: true }, { u: 4, f: 4, N: 2, strict: true }, { u: 3, f: 3, N: 1, strict: true }] };
+  function keepFor(layer, units, fanIn, samples, limit) {
     if (expanded) return null;
-    const { response, step, reg, presenting } = store.state;
+    const { response, step, reg } = store.state;
     const cur = response ? store.steps[step] ?? null : null;
     const addresses = cur ? [cur.target, ...(cur.refs ?? [])] : [];
-    return keptIndices(reg.addresses.parse, addresses, { layer, units, fanIn, samples }, LIMITS[presenting ? "presenting" : "normal"]);
+    return keptIndices(reg.addresses.parse, addresses, { layer, units, fanIn, samples }, limit);
   }
 
   function build(key, backward, keeps) {
@@ -91,15 +94,18 @@ export function mountTensors(root, store) {
     setText(note, backward
       ? "The backward pass in matrices: δ = ∂L/∂s of each layer times the layer's input, transposed, is ∂L/∂W."
       : "nn.Linear stores W as (out, in) and computes x·Wᵀ + b, one row per sample.");
-    const keeps = request.network.layers.map((layer, k) =>
-      keepFor(k + 1, layer.units, k === 0 ? request.network.inputs : request.network.layers[k - 1].units, request.x.length));
     fitButton.hidden = !expanded;
-    const key = JSON.stringify([request.network.inputs, request.network.layers.map((l) => [l.units, l.activation]), request.x.length,
-      store.state.notation, backward, keeps]);
-    if (built?.key !== key) built = build(key, backward, keeps);
-    for (const m of built.matrices) paintMatrix(m, (a) => store.value(a));
-    mark();
-    fit();
+    for (const limit of LIMITS[store.state.presenting ? "presenting" : "normal"]) {
+      const keeps = request.network.layers.map((layer, k) =>
+        keepFor(k + 1, layer.units, k === 0 ? request.network.inputs : request.network.layers[k - 1].units, request.x.length, limit));
+      const key = JSON.stringify([request.network.inputs, request.network.layers.map((l) => [l.units, l.activation]), request.x.length,
+        store.state.notation, backward, keeps]);
+      if (built?.key !== key) built = build(key, backward, keeps);
+      for (const m of built.matrices) paintMatrix(m, (a) => store.value(a));
+      mark();
+      fit();
+      if (expanded || !overflows()) break;
+    }
   }
 
   // The layer the player's step is about (its target's layer; the loss: the last layer).
