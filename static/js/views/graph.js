@@ -3,7 +3,9 @@
 // bottom), stepped node by node in the order autograd runs them, each node run showing the
 // gradient it passes on. Clicking a parameter leaf selects that tensor in every view; a
 // Linear module's nodes collapse into one box on demand. The switches (accumulate, freeze,
-// no_grad) and the gradient check sit above it (graphcontrols.js, gradcheck.js).
+// no_grad) and the gradient check sit above it (graphcontrols.js, gradcheck.js). The nodes are
+// one tab stop (gridkeys.js): the arrows move between them; Enter (or a click) on a leaf selects
+// its parameter, on a collapsed module expands it, on a backward node runs autograd up to it.
 
 import { backwardOrder, collapse, layoutDag, moduleOf } from "../dag.js";
 import { fmtTensor } from "../format.js";
@@ -12,6 +14,7 @@ import { isShown } from "./tabs.js";
 import { h, setAttrs, setText, svg } from "./dom.js";
 import { mountGraphControls } from "./graphcontrols.js";
 import { mountGradcheck } from "./gradcheck.js";
+import { roving } from "./gridkeys.js";
 
 const shapeText = (shape) => `(${(shape ?? []).join(", ")})`;
 
@@ -55,7 +58,8 @@ export function mountGraph(root, store) {
   const detail = h("p", { class: "graph-detail", "data-graph-detail": "", "aria-live": "polite" });
   const check = h("div", { class: "graph-check" });
   const wrap = h("div", { class: "graph-wrap" });
-  const el = svg("svg", { class: "autograd", role: "group", "aria-label": "Autograd graph", "data-graph": "" });
+  const el = svg("svg", { class: "autograd", role: "group", "data-graph": "", tabindex: -1, // the nodes are the tab stop, not the drawing
+    "aria-label": "Autograd graph: arrow keys move between the nodes; Enter selects a parameter, expands a module or runs autograd up to a node" });
   wrap.append(el);
   el.addEventListener("pointerleave", () => store.setHoverTensor(null));
   // The switches fold away: the graph itself needs the height on a projector.
@@ -67,6 +71,12 @@ export function mountGraph(root, store) {
   mountGraphControls(controls, store);
   mountGradcheck(check, store);
 
+  const actions = new Map(); // node id → what Enter or a click does
+  const syncKeys = roving(el, "g.graph-node", {
+    key: (g) => g.dataset.nodeId,
+    activate: (g) => actions.get(g.dataset.nodeId)?.(),
+    onFocus: (g) => store.setHoverTensor(g?.dataset.tensor ?? null),
+  });
   const measure = document.createElement("canvas").getContext("2d");
   const collapsed = new Set();
   let k = Infinity; // autograd has run the nodes order[0..k]
@@ -161,7 +171,10 @@ export function mountGraph(root, store) {
       const leaf = n.kind === "parameter";
       const attrs = { class: `graph-node kind-${n.kind}`, "data-node-id": n.id, transform: `translate(${p.x},${p.y})` };
       if (n.kind === "function" || leaf) attrs["data-grad-fn"] = n.name;
-      if (leaf) Object.assign(attrs, { "data-param": n.address, tabindex: 0, role: "button", "aria-label": `${n.name} of ${n.label} ${shapeText(n.shape)}: select` });
+      attrs.role = "button";
+      attrs["aria-label"] = n.kind === "module" ? `Linear ${n.module.slice(1)}, collapsed: expand`
+        : n.kind === "output" ? "the loss L" : leaf ? `${n.name} of ${n.label} ${shapeText(n.shape)}: select` : `${n.name}: run autograd up to it`;
+      if (leaf) Object.assign(attrs, { "data-param": n.address });
       if (n.kind === "module") Object.assign(attrs, { "data-module": n.module });
       if (n.kind === "output") attrs["data-loss"] = "";
       const key = nodeTensor(n);
@@ -177,23 +190,20 @@ export function mountGraph(root, store) {
       const title = svg("title", {}, g);
       el.append(g);
       boxes.set(n.id, { g, texts, title, n, key });
-      if (leaf) {
-        const pick = () => store.selectParam(store.state.selectedParam === n.address ? null : n.address);
-        g.addEventListener("click", pick);
-        g.addEventListener("keydown", (e) => {
-          if (e.key === "Enter" || e.key === " ") {
-            pick();
-            e.preventDefault();
-            e.stopPropagation();
-          }
-        });
-      }
     }
     // Autograd's order over what is drawn: a box runs when its first member runs.
     const group = moduleOf(graph.nodes, graph.edges);
     const rep = (id) => (collapsed.has(group.get(id)) ? `module:${group.get(id)}` : id);
     const order = [];
     for (const id of backwardOrder(graph.nodes, graph.edges)) if (!order.includes(rep(id))) order.push(rep(id));
+    actions.clear();
+    for (const [id, { g, n }] of boxes) {
+      const act = n.kind === "parameter" ? () => store.selectParam(store.state.selectedParam === n.address ? null : n.address)
+        : n.kind === "module" ? () => { collapsed.delete(n.module); paint(); }
+          : () => go(order.indexOf(id));
+      actions.set(id, act);
+      g.addEventListener("click", act);
+    }
     return { boxes, order, edges: parts, byId: new Map(graph.nodes.map((n) => [n.id, n])) };
   }
 
@@ -230,12 +240,15 @@ export function mountGraph(root, store) {
     check.hidden = store.state.presenting && !store.state.selectedParam;
     const key = JSON.stringify([graph, [...collapsed].sort(), store.state.presenting, check.hidden,
       Math.round(wrap.clientWidth / 40), Math.round(wrap.clientHeight / 40)]);
+    const hadFocus = el.contains(document.activeElement);
     if (key !== graphKey) {
       built = build();
       graphKey = key;
       paintModules();
     }
     const { boxes, order, byId } = built;
+    const inHand = syncKeys();
+    if (hadFocus && !el.contains(document.activeElement)) inHand?.focus();
     const link = linkMarks(store.state);
     const last = order.length - 1;
     k = Math.max(0, Math.min(k, last));

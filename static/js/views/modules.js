@@ -6,6 +6,7 @@ import { linkMarks, tensorOfAddress } from "../linking.js";
 import { isShown } from "./tabs.js";
 import { h, setText } from "./dom.js";
 import { markCells, matrixEl, paintMatrix } from "./matrix.js";
+import { roving } from "./gridkeys.js";
 
 const grid = (rows, cols, at) => Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => at(r, c)));
 const torchName = (entry) => entry.torch.split(".").at(-1);
@@ -49,17 +50,22 @@ const tensorKey = (t) => tensorOfAddress(t.cells[0][0]);
 const sizeText = (shape) => `(${shape.join(", ")})`;
 
 export function mountModules(root, store) {
-  const flow = h("div", { class: "mod-flow", "data-modules": "" });
-  const detail = h("div", { class: "mod-detail", "aria-live": "polite" });
+  const flow = h("div", { class: "mod-flow", "data-modules": "", role: "group", "aria-label": "The modules and the tensors flowing between them" });
+  const detail = h("div", { class: "mod-detail", "aria-live": "polite", role: "group",
+    "aria-label": "The tensor's values: arrow keys move between them, Enter selects one in every view" });
   root.append(h("p", { class: "torch-note" }, "Each module takes a tensor and gives a tensor of a new shape; hover or focus an arrow for its values."), flow, detail);
   let built = null;
   let shown = null; // the tensor whose values are shown
   let cellsShown = null; // its cells
   detail.addEventListener("pointerover", (e) => store.setHighlight(e.target.closest?.("td[data-ref]")?.dataset.ref ?? null));
   detail.addEventListener("pointerleave", () => store.setHighlight(null));
-  detail.addEventListener("click", (e) => {
-    const ref = e.target.closest?.("td[data-ref]")?.dataset.ref;
-    if (ref) store.focusOn(store.state.focus === ref ? null : ref);
+  const select = (ref) => ref && store.focusOn(store.state.focus === ref ? null : ref);
+  detail.addEventListener("click", (e) => select(e.target.closest?.("td[data-ref]")?.dataset.ref));
+  // The values are one tab stop: the arrows move, Enter selects (gridkeys.js).
+  const syncKeys = roving(detail, "td[data-address]", {
+    key: (td) => td.dataset.address,
+    activate: (td) => select(td.dataset.ref),
+    onFocus: (td) => store.setHighlight(td?.dataset.ref ?? null),
   });
 
   function arrow(t) {
@@ -140,6 +146,7 @@ export function mountModules(root, store) {
     cellsShown = m.cells;
     detail.replaceChildren(h("p", { class: "mod-what" }, `${t.symbol}: ${t.what}, shape ${sizeText(shapeOf(t))}`), m.el);
     detail.dataset.shown = t.id;
+    syncKeys();
     markLinks();
   }
 

@@ -3,12 +3,14 @@
 // notation chosen (Wx + B, or the slide's Wᵀx + β and xW + β), and PyTorch's own row form
 // xWᵀ + b underneath. From the backward phase on, the same layers as ∂L/∂W = δ·aᵀ.
 // Hovering a cell highlights its element in the diagram (store.setHighlight) and the player's
-// step marks its cells.
+// step marks its cells. The cells are one tab stop (gridkeys.js): the arrows move between
+// them, Enter selects one as a click does (store.focusOn).
 
 import { backwardTerms, forwardTerms, keptIndices, NOTATIONS, shapesLine } from "../tensorforms.js";
 import { linkMarks } from "../linking.js";
 import { isShown } from "./tabs.js";
 import { h, setText } from "./dom.js";
+import { roving } from "./gridkeys.js";
 import { markCells, matrixEl, paintMatrix } from "./matrix.js";
 
 const SKIP = ["pending", "editing", "playing"];
@@ -18,7 +20,8 @@ export function mountTensors(root, store) {
     NOTATIONS.map(([id, text]) => h("option", { value: id }, text)));
   notation.addEventListener("change", () => store.set({ notation: notation.value }, "notation"));
   const note = h("p", { class: "torch-note" });
-  const body = h("div", { class: "tensor-layers", "data-tensors": "" });
+  const body = h("div", { class: "tensor-layers", "data-tensors": "", role: "group",
+    "aria-label": "The layers' matrices: arrow keys move between the numbers, Enter selects one in every view" });
   // When the layers do not all fit the panel (a projector), one layer at a time: the player's step's, or the one picked here.
   const picker = h("span", { class: "t-picker", role: "group", "aria-label": "Layer shown", "data-layer-picker": "" });
   root.append(h("div", { class: "torch-bar" }, h("label", { class: "field" }, "Notation ", notation), picker, note), body);
@@ -31,10 +34,13 @@ export function mountTensors(root, store) {
 
   body.addEventListener("pointerover", (e) => store.setHighlight(e.target.closest?.("td[data-ref]")?.dataset.ref ?? null));
   body.addEventListener("pointerleave", () => store.setHighlight(null));
-  // A click selects the cell's element in every view (linking.js).
-  body.addEventListener("click", (e) => {
-    const ref = e.target.closest?.("td[data-ref]")?.dataset.ref;
-    if (ref) store.focusOn(store.state.focus === ref ? null : ref);
+  // A click selects the cell's element in every view (linking.js); so does Enter on the cell in hand.
+  const select = (ref) => ref && store.focusOn(store.state.focus === ref ? null : ref);
+  body.addEventListener("click", (e) => select(e.target.closest?.("td[data-ref]")?.dataset.ref));
+  const syncKeys = roving(body, "table.matrix td[data-address], table.matrix td.elided", {
+    key: (td) => td.dataset.address ?? `${td.closest("[data-matrix]")?.dataset.matrix}:${td.title}`,
+    activate: (td) => (td.dataset.ref ? select(td.dataset.ref) : td.click()),
+    onFocus: (td) => store.setHighlight(td?.dataset.ref ?? null),
   });
 
   // Crowded layers keep the first and last rows and columns and those of the player's step (tensorforms.keptIndices).
@@ -95,6 +101,7 @@ export function mountTensors(root, store) {
       ? "The backward pass in matrices: δ = ∂L/∂s of each layer times the layer's input, transposed, is ∂L/∂W."
       : "nn.Linear stores W as (out, in) and computes x·Wᵀ + b, one row per sample.");
     fitButton.hidden = !expanded;
+    const hadFocus = body.contains(document.activeElement);
     for (const limit of LIMITS[store.state.presenting ? "presenting" : "normal"]) {
       const keeps = request.network.layers.map((layer, k) =>
         keepFor(k + 1, layer.units, k === 0 ? request.network.inputs : request.network.layers[k - 1].units, request.x.length, limit));
@@ -106,6 +113,8 @@ export function mountTensors(root, store) {
       fit();
       if (expanded || !overflows()) break;
     }
+    const inHand = syncKeys();
+    if (hadFocus && !body.contains(document.activeElement)) inHand?.focus();
   }
 
   // The layer the player's step is about (its target's layer; the loss: the last layer).
@@ -131,11 +140,11 @@ export function mountTensors(root, store) {
     for (const el of forms) el.hidden = oneForm && el.dataset.form !== form;
     const buttons = layer === null ? [] : sections.map((s) => h("button", {
       type: "button", "data-show-layer": s.dataset.layer, "aria-pressed": String(Number(s.dataset.layer) === layer),
-      onclick: () => { picked = { layer: Number(s.dataset.layer), step: store.state.step }; fit(); },
+      onclick: () => { picked = { layer: Number(s.dataset.layer), step: store.state.step }; fit(); syncKeys(); },
     }, `Layer ${s.dataset.layer}`));
     if (oneForm) {
       buttons.push(h("button", { type: "button", "data-show-form": "torch", "aria-pressed": String(form === "torch"),
-        title: "PyTorch's own row form, x·Wᵀ + b, instead of the slide's", onclick: () => { form = form === "torch" ? "notation" : "torch"; fit(); } }, "x·Wᵀ + b"));
+        title: "PyTorch's own row form, x·Wᵀ + b, instead of the slide's", onclick: () => { form = form === "torch" ? "notation" : "torch"; fit(); syncKeys(); } }, "x·Wᵀ + b"));
     }
     picker.replaceChildren(...buttons);
   }
