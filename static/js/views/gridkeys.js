@@ -11,18 +11,25 @@ const centre = (el) => {
   return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
 };
 
-/** The cell nearest `from` in direction [dx, dy] among `cells` (screen geometry), or null. */
+/**
+ * The cell nearest `from` in direction [dx, dy] among `cells` (screen geometry), or null: the
+ * nearest of those in the same row (for left and right; the same column for up and down), else
+ * the nearest that way, a step across counting three times a step along.
+ */
 export function nearest(from, cells, [dx, dy]) {
-  const a = centre(from);
+  const a = from.getBoundingClientRect();
+  const ca = centre(from);
   let best = null;
   let bestScore = Infinity;
   for (const el of cells) {
     if (el === from) continue;
+    const r = el.getBoundingClientRect();
     const b = centre(el);
-    const along = (b.x - a.x) * dx + (b.y - a.y) * dy;
+    const along = (b.x - ca.x) * dx + (b.y - ca.y) * dy;
     if (along < 1) continue;
-    const across = Math.abs((b.x - a.x) * dy) + Math.abs((b.y - a.y) * dx);
-    const score = along + 3 * across; // the same row (or column) first
+    const across = Math.abs((b.x - ca.x) * dy) + Math.abs((b.y - ca.y) * dx);
+    const inLine = dx ? r.top < a.bottom - 1 && r.bottom > a.top + 1 : r.left < a.right - 1 && r.right > a.left + 1;
+    const score = inLine ? along + across / 10 : 1e6 + along + 3 * across;
     if (score < bestScore) [best, bestScore] = [el, score];
   }
   return best;
@@ -45,12 +52,12 @@ export function roving(container, selector, { key, activate, onFocus = () => {} 
     return mine;
   }
 
-  function move(el) {
+  function move(el, scroll = true) {
     for (const other of container.querySelectorAll(`${selector}[tabindex="0"]`)) other.setAttribute("tabindex", "-1");
     el.setAttribute("tabindex", "0");
     current = key(el);
-    el.focus();
-    el.scrollIntoView?.({ block: "nearest", inline: "nearest" });
+    el.focus({ preventScroll: !scroll });
+    if (scroll) el.scrollIntoView?.({ block: "nearest", inline: "nearest" });
   }
 
   container.addEventListener("keydown", (e) => {
@@ -70,6 +77,14 @@ export function roving(container, selector, { key, activate, onFocus = () => {} 
     e.preventDefault();
     e.stopPropagation();
     if (to) move(to);
+  });
+  // A click does what it did (a cell's click handler) without taking the focus there, so the page's
+  // arrow keys still step the player, unless the keyboard is already in the widget.
+  container.addEventListener("mousedown", (e) => {
+    const el = e.target.closest?.(selector);
+    if (!el) return;
+    if (container.contains(document.activeElement) && document.activeElement !== container) move(el, false);
+    else e.preventDefault();
   });
   container.addEventListener("focusin", (e) => {
     const el = e.target.closest?.(selector);
