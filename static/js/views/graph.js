@@ -9,7 +9,8 @@
 
 import { backwardOrder, collapse, layoutDag, moduleOf } from "../dag.js";
 import { fmtTensor } from "../format.js";
-import { linkMarks, tensorOfAddress, tensorOfParam } from "../linking.js";
+import { flowText, gradName, isStepNode, nodeTensor } from "../gradflow.js";
+import { linkMarks } from "../linking.js";
 import { isShown } from "./tabs.js";
 import { h, setAttrs, setText, svg } from "./dom.js";
 import { mountGraphControls } from "./graphcontrols.js";
@@ -17,39 +18,6 @@ import { mountGradcheck } from "./gradcheck.js";
 import { roving } from "./gridkeys.js";
 
 const shapeText = (shape) => `(${(shape ?? []).join(", ")})`;
-
-/** The tensor a node stands for (linking.js): a leaf its parameter, a backward node the output whose gradient it receives. */
-export function nodeTensor(n) {
-  if (n.kind === "parameter") return tensorOfParam(n.address);
-  if (n.kind === "module") return `W:${n.module.slice(1)}`;
-  if (n.kind === "output") return "L";
-  return n.receives?.length ? tensorOfAddress(n.receives[0]) : "L";
-}
-
-/**
- * Is node `n` the one the player's step is about? Backward: it receives the gradient the step
- * computes; forward: it is the backward node of the operation that computed the step's value
- * (s → Addmm, z → the activation's); the loss: the root; update: the parameter's leaf.
- */
-export function isStepNode(n, step) {
-  const target = step?.target;
-  if (!target || n.kind === "module") return false;
-  const gets = (a) => (n.receives ?? []).some((r) => a === r || a.startsWith(`${r},`));
-  if (step.phase === "backward") return gets(target);
-  if (target === "L") return n.kind === "output";
-  const [q, idx = ""] = target.split(":");
-  if (step.phase === "update") return n.kind === "parameter" && n.address === `${q.replace(/'$/, "")}:${idx.split(",")[0]}`;
-  return n.kind === "function" && ["s", "z"].includes(q) && gets(`dL/d${target}`);
-}
-const SYMBOL = { b: "β", x: "x", W: "W", s: "s", z: "z" };
-
-/** A gradient's address in words: "dL/ds:2" → "∂L/∂s of layer 2", "dL/dx" → "∂L/∂x". */
-export function gradName(address) {
-  const [q, idx] = address.split(":");
-  const m = /^dL\/d(\w+)$/.exec(q);
-  const name = m ? `∂L/∂${SYMBOL[m[1]] ?? m[1]}` : q;
-  return idx ? `${name} of layer ${idx.split(",")[0]}` : name;
-}
 
 export function mountGraph(root, store) {
   const controls = h("div", { class: "graph-controls" });
@@ -207,22 +175,6 @@ export function mountGraph(root, store) {
     return { boxes, order, edges: parts, byId: new Map(graph.nodes.map((n) => [n.id, n])) };
   }
 
-  // What a node receives and passes on, by the addresses the API names (numbers from the answer).
-  // Shorter for a projector's two lines (`brief` 1: what it passes on by name only, as the nodes that
-  // receive it show its numbers when they run; 2: fewer numbers, the layer said once).
-  function flowText(n, brief = 0) {
-    const all = n.receives ?? (n.kind === "parameter" ? [n.grad_address] : []);
-    const got = brief === 3 ? all.slice(0, 1) : all;
-    const layer = [...got, ...(n.passes ?? [])].map((a) => a.split(":")[1]?.split(",")[0]).find(Boolean);
-    const name = (a) => (brief >= 2 && layer ? gradName(a).split(" of ")[0] : gradName(a));
-    const say = (a) => `${name(a)} = ${fmtTensor(store.value(a), brief ? Math.max(1, 3 - brief) : 6)}`;
-    const parts = [];
-    if (got.length) parts.push(`${n.kind === "parameter" ? "adds to .grad" : "receives"} ${got.map(say).join(", ")}${n.transposed && !brief ? " (as its transpose)" : ""}`);
-    if (n.passes?.length) parts.push(`passes on ${n.passes.map(brief ? name : say).join(", ")}`);
-    const of = brief >= 2 && layer ? ` (layer ${layer})` : "";
-    return parts.length ? `${of}: ${parts.join("; ")}` : "";
-  }
-
   function paint() {
     const { response, request, reg, noGrad } = store.state;
     if (!request || !reg || !isShown(store, "graph")) return;
@@ -273,7 +225,7 @@ export function mountGraph(root, store) {
         if (b.texts[1]) setText(b.texts[1], ran.has(id) ? `${name}${numbers ? ` ${fmtTensor(store.value(a), numbers)}` : ""}` : "");
         else setText(b.texts[0], ran.has(id) ? `${b.n.name} · ${name}` : b.n.name);
       }
-      setText(b.title, b.n.kind === "module" ? b.n.members.map((m) => byId.get(m).name).join(", ") : flowText(b.n) || b.n.name);
+      setText(b.title, b.n.kind === "module" ? b.n.members.map((m) => byId.get(m).name).join(", ") : flowText(b.n, (a) => store.value(a)) || b.n.name);
     }
     // The player's step: the node it is about (isStepNode), in every phase.
     const cur = store.steps[store.state.step];
@@ -286,7 +238,7 @@ export function mountGraph(root, store) {
     const say = (brief) => (k === 0
       ? "backward() starts at the loss: ∂L/∂L = 1. Step ▶ to watch autograd run each node in turn."
       : k === last ? `All ${order.length} nodes have run: every .grad is filled. Start, then ▶, to replay.`
-        : `${where}${node ? flowText(node, brief) : ""}`);
+        : `${where}${node ? flowText(node, (a) => store.value(a), brief) : ""}`);
     setText(detail, say(0));
     // A projector gives the line two lines of text (its min-height): shorter wordings until it fits.
     if (store.state.presenting) {
