@@ -80,9 +80,22 @@ export function mountCode(root, store) {
     // A line of numbers longer than two rows of the box is shortened (its title holds it whole).
     measure.font = getComputedStyle(pre).font;
     const max = 2 * Math.floor((pre.clientWidth - 20) / (measure.measureText("0").width || 14));
-    for (const how of [{ context: 1 }, { context: 0 }, { context: 0, split: false }]) {
-      code.replaceChildren(...foldLines(lines, marked, opened, how).map((row) => (row.kind === "line" ? lineRow(row.i, shortLine(lines[row.i], max)) : foldRow(row))));
-      if (pre.scrollHeight <= pre.clientHeight + 1) break;
+    const render = (how, more = []) => {
+      const rows = foldLines(lines, marked, new Set([...opened, ...more]), how);
+      code.replaceChildren(...rows.map((row) => (row.kind === "line" ? lineRow(row.i, shortLine(lines[row.i], max)) : foldRow(row))));
+      return pre.scrollHeight <= pre.clientHeight + 1 ? rows : null;
+    };
+    const hows = [{ context: 1 }, { context: 0 }, { context: 0, split: false }];
+    const how = hows.find((hw) => render(hw)) ?? null;
+    // Room to spare (a big screen): the smallest folds open, as long as the script still fits.
+    if (how) {
+      const more = [];
+      const folds = render(how).filter((r) => r.kind === "fold").sort((a, b) => a.count - b.count);
+      for (const f of folds) {
+        const run = Array.from({ length: f.to - f.from + 1 }, (_, k) => f.from + k);
+        if (render(how, [...more, ...run])) more.push(...run);
+      }
+      render(how, more);
     }
     mark();
   }
