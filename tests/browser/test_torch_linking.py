@@ -386,3 +386,26 @@ def test_every_graph_node_is_reached_by_the_arrow_keys_and_enter_acts_on_it(page
     page.keyboard.press("Enter")
     expect(panel.locator("[data-module=L1]")).to_have_count(0)
     assert page.evaluate("document.activeElement.closest('[data-graph]') !== null")
+
+
+def test_the_modules_views_values_are_one_tab_stop_and_enter_selects_one(page):
+    panel = open_view(page, "modules")
+    # The tensors between the modules: one tab stop, the arrows move (each shows its values).
+    expect(panel.locator('.mod-flow button[tabindex="0"]')).to_have_count(1)
+    panel.locator('[data-tensor="x"]').focus()
+    page.keyboard.press("ArrowRight")
+    expect(panel.locator('[data-tensor="s1"]')).to_be_focused()
+    expect(panel.locator('.mod-detail[data-shown="s1"]')).to_be_visible()
+    page.keyboard.press("ArrowLeft")
+    expect(panel.locator('[data-tensor="x"]')).to_be_focused()
+    values = panel.locator(".mod-detail td[data-address]")
+    expect(values).to_have_count(3)
+    expect(panel.locator('.mod-detail td[tabindex="0"]')).to_have_count(1)
+    # Tab: from the tensor in hand to its values.
+    page.keyboard.press("Tab")
+    expect(values.nth(0)).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    expect(values.nth(1)).to_be_focused()
+    page.keyboard.press("Enter")
+    assert page.evaluate("window.backpropLab.state.focus") == values.nth(1).get_attribute("data-ref")
+    expect(values.nth(1)).to_have_class(FOCUS)

@@ -50,7 +50,8 @@ const tensorKey = (t) => tensorOfAddress(t.cells[0][0]);
 const sizeText = (shape) => `(${shape.join(", ")})`;
 
 export function mountModules(root, store) {
-  const flow = h("div", { class: "mod-flow", "data-modules": "", role: "group", "aria-label": "The modules and the tensors flowing between them" });
+  const flow = h("div", { class: "mod-flow", "data-modules": "", role: "group",
+    "aria-label": "The modules and the tensors flowing between them: arrow keys move between the tensors, Tab goes to the values" });
   const detail = h("div", { class: "mod-detail", "aria-live": "polite", role: "group",
     "aria-label": "The tensor's values: arrow keys move between them, Enter selects one in every view" });
   root.append(h("p", { class: "torch-note" }, "Each module takes a tensor and gives a tensor of a new shape; hover or focus an arrow for its values."), flow, detail);
@@ -61,7 +62,8 @@ export function mountModules(root, store) {
   detail.addEventListener("pointerleave", () => store.setHighlight(null));
   const select = (ref) => ref && store.focusOn(store.state.focus === ref ? null : ref);
   detail.addEventListener("click", (e) => select(e.target.closest?.("td[data-ref]")?.dataset.ref));
-  // The values are one tab stop: the arrows move, Enter selects (gridkeys.js).
+  // The tensors are one tab stop, their values another: the arrows move, Enter selects (gridkeys.js).
+  const syncFlow = roving(flow, "button.mod-arrow", { key: (b) => b.dataset.tensor, activate: (b) => b.click() });
   const syncKeys = roving(detail, "td[data-address]", {
     key: (td) => td.dataset.address,
     activate: (td) => select(td.dataset.ref),
@@ -91,6 +93,7 @@ export function mountModules(root, store) {
     });
     flow.replaceChildren(...parts);
     flow.onpointerleave = () => store.setHoverTensor(null);
+    syncFlow();
     return { key, tensors };
   }
 
@@ -141,12 +144,14 @@ export function mountModules(root, store) {
     markCurrent();
     const t = built.tensors.get(shown) ?? built.tensors.get("x");
     for (const b of flow.querySelectorAll("[data-tensor]")) b.setAttribute("aria-pressed", String(b.dataset.tensor === t.id));
+    const hadFocus = detail.contains(document.activeElement);
     const m = matrixEl({ symbol: t.symbol, cells: t.cells, kind: "value", shape: shapeOf(t) }, (a) => store.element(a));
     paintMatrix(m, (a) => store.value(a));
     cellsShown = m.cells;
     detail.replaceChildren(h("p", { class: "mod-what" }, `${t.symbol}: ${t.what}, shape ${sizeText(shapeOf(t))}`), m.el);
     detail.dataset.shown = t.id;
-    syncKeys();
+    const inHand = syncKeys();
+    if (hadFocus) inHand?.focus(); // redrawn under the keyboard: the focus stays on the value in hand
     markLinks();
   }
 
