@@ -36,8 +36,9 @@ export function tensorOfAddress(address) {
 /** The tensor a parameter address of the graph ("W:1", "b:2", "x") is: the same key. */
 export const tensorOfParam = (param) => (param && /^([Wb]:\d+|x)$/.test(param) ? param : null);
 
-/** Does line `text` of the generated script name tensor `key` (its attribute, or for neurons the layer's call)? */
+/** Does line `text` of the generated script name tensor `key` (its attribute, for neurons the layer's call, for L the loss)? */
 export function lineNames(text, key) {
+  if (key === "L") return /^loss = |^print\("loss =/.test(text);
   const m = /^([Wbn]):(\d+)$/.exec(key ?? "");
   if (!m) return false;
   const l = m[2];

@@ -100,26 +100,35 @@ export function shapesLine(terms) {
  * Which indices of layer l a crowded matrix keeps (the rest elided with ⋮ or …): for each of
  * "u", "f", "N" of size above its `limit`, the first and the last, and every index the
  * `addresses` (the player's step: its target and the numbers its formula uses) name in this
- * layer; null for a dimension shown whole. `parse` is the address table's.
+ * layer; null for a dimension shown whole. `parse` is the address table's. With `limit.strict`
+ * (a projector) only the first address's indices (the step's target) are always kept, the others
+ * as long as the dimension stays within its limit.
  */
 export function keptIndices(parse, addresses, { layer: l, units, fanIn, samples }, limit) {
-  const want = { u: new Set(), f: new Set(), N: new Set() };
-  for (const a of addresses) {
-    const p = parse(a);
-    if (!p) continue;
-    const q = p.q.replace(/^dL\/d/, "").replace(/'$/, "");
-    const [i0, i1, i2] = p.idx;
-    if ((q === "W") && i0 === l) { want.u.add(i1); want.f.add(i2); }
-    else if (q === "b" && i0 === l) want.u.add(i1);
-    else if ((q === "s" || q === "z") && i0 === l) { want.N.add(i1); want.u.add(i2); }
-    else if ((q === "s" || q === "z") && i0 === l - 1) { want.N.add(i1); want.f.add(i2); }
-    else if (q === "x" && l === 1 && p.idx.length === 2) { want.N.add(i0); want.f.add(i1); }
-  }
-  const pick = (size, wanted, max) => {
+  const indicesOf = (list) => {
+    const want = { u: new Set(), f: new Set(), N: new Set() };
+    for (const a of list) {
+      const p = parse(a);
+      if (!p) continue;
+      const q = p.q.replace(/^dL\/d/, "").replace(/'$/, "");
+      const [i0, i1, i2] = p.idx;
+      if ((q === "W") && i0 === l) { want.u.add(i1); want.f.add(i2); }
+      else if (q === "b" && i0 === l) want.u.add(i1);
+      else if ((q === "s" || q === "z") && i0 === l) { want.N.add(i1); want.u.add(i2); }
+      else if ((q === "s" || q === "z") && i0 === l - 1) { want.N.add(i1); want.f.add(i2); }
+      else if (q === "x" && l === 1 && p.idx.length === 2) { want.N.add(i0); want.f.add(i1); }
+    }
+    return want;
+  };
+  const want = indicesOf(addresses);
+  const must = limit.strict ? indicesOf(addresses.slice(0, 1)) : want;
+  const pick = (size, dim, max) => {
     if (size <= max) return null;
-    const keep = new Set([0, size - 1, ...[...wanted].filter((i) => Number.isInteger(i) && i >= 0 && i < size)]);
+    const valid = (i) => Number.isInteger(i) && i >= 0 && i < size;
+    const keep = new Set([0, size - 1, ...[...must[dim]].filter(valid)]);
+    for (const i of [...want[dim]].filter(valid).sort((a, b) => a - b)) if (!limit.strict || keep.size < max) keep.add(i);
     for (let i = 1; keep.size < Math.min(max, 3) && i < size; i++) keep.add(i);
     return [...keep].sort((a, b) => a - b);
   };
-  return { u: pick(units, want.u, limit.u), f: pick(fanIn, want.f, limit.f), N: pick(samples, want.N, limit.N) };
+  return { u: pick(units, "u", limit.u), f: pick(fanIn, "f", limit.f), N: pick(samples, "N", limit.N) };
 }

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
-from .layout_checks import SMALL_TEXT
+from .layout_checks import OUTSIDE, SMALL_TEXT
 from .statehelp import idle as linked
 from .test_page import EXPLAIN, idle, open_lecture
-from .test_torch_views import open_view, step_body
+from .test_torch_views import open_view, post_text, step_body
 
 HL = re.compile(r"\bhl\b")
 FOCUS = re.compile(r"\bfocus\b")
@@ -200,8 +201,13 @@ def test_the_tensor_view_shows_one_layer_at_a_time_when_they_do_not_fit(page):
 def test_a_crowded_matrix_keeps_the_steps_numbers_and_shows_all_on_demand(page):
     panel = open_present(page, "tensors", "mini-mlp")
     w = panel.locator('[data-layer="1"] [data-form="notation"] [data-matrix="W"]')
-    # Step 1 is s⁰ of layer 1: W's first row (all 8 of its weights) is kept; most of the 16 rows are elided.
-    expect(w.locator('td[data-address^="W:1,0,"]')).to_have_count(8)
+    # Step 1 is s⁰ of layer 1: W's first row is kept (as many of its 8 weights as the projector has
+    # room for, the first and the last among them); most of the 16 rows are elided.
+    kept = w.locator('td[data-address^="W:1,0,"]')
+    expect(kept.first).to_have_attribute("data-address", "W:1,0,0")
+    expect(kept.last).to_have_attribute("data-address", "W:1,0,7")
+    assert 3 <= kept.count() <= 8
+    expect(panel.locator('[data-layer="1"] [data-form="notation"] [data-matrix="s"] td.current[data-address="s:1,0,0"]')).to_be_visible()
     shown = w.locator("td[data-address]").count()
     assert 8 <= shown < 16 * 8
     expect(panel.locator('[data-form="notation"] [data-shape]').first).to_have_text("(16,8)")
@@ -214,7 +220,9 @@ def test_a_crowded_matrix_keeps_the_steps_numbers_and_shows_all_on_demand(page):
     target = page.evaluate("window.backpropLab.steps[window.backpropLab.state.step].target")
     unit = int(target.split(",")[-1])
     assert target.startswith(("s:1,", "z:1,")) and unit > 0
-    expect(w.locator(f'td[data-address^="W:1,{unit},"]')).to_have_count(8)
+    row = w.locator(f'td[data-address^="W:1,{unit},"]')
+    expect(row.first).to_have_attribute("data-address", f"W:1,{unit},0")
+    assert row.count() >= 3
 
 
 def test_beside_in_presentation_needs_the_room_of_a_closed_build_panel(page):
@@ -240,3 +248,164 @@ def test_the_players_step_marks_its_lines_in_the_code(page):
     page.locator('[data-phase-button="update"]').click()
     expect(current.first).to_contain_text(re.compile(r"linear_\d\.(weight|bias)"))
     assert all(re.search(r"linear_\d\.(weight|bias)", t) for t in current.all_text_contents())
+
+
+# Each view's panel and the boxes inside it that clip or scroll: none holds more than it shows.
+SCROLLS = r"""(view) => {
+  const panel = document.querySelector(`[data-view="${view}"]`);
+  const out = [];
+  for (const e of [panel, ...panel.querySelectorAll('*')]) {
+    if (!(e instanceof HTMLElement) || !e.getClientRects().length) continue;
+    const s = getComputedStyle(e);
+    if (e !== panel && s.overflowX === 'visible' && s.overflowY === 'visible') continue;
+    if (e.scrollHeight > e.clientHeight + 1 || e.scrollWidth > e.clientWidth + 1) {
+      out.push(`${e.tagName.toLowerCase()}.${e.className} holds ${e.scrollWidth}×${e.scrollHeight} in ${e.clientWidth}×${e.clientHeight}`);
+    }
+  }
+  const r = panel.getBoundingClientRect();
+  if (r.left < 0 || r.top < 0 || r.right > innerWidth + 1 || r.bottom > innerHeight + 1) out.push(`the panel is outside the window`);
+  return out;
+}"""
+
+
+def fits_without_scrolling(page, view, when):
+    scrolls = page.evaluate(SCROLLS, view)
+    assert scrolls == [], f"the {view} view scrolls ({when}): {scrolls}"
+    outside = page.evaluate(OUTSIDE)
+    assert outside == [], f"outside the window in the {view} view ({when}): {outside[:5]}"
+    small = page.evaluate(SMALL_TEXT, 24)
+    assert small == [], f"text under 24 px in the {view} view ({when}): {small[:5]}"
+
+
+@pytest.mark.parametrize("preset", ["lecture", "xor", "mini-mlp"])
+@pytest.mark.parametrize("view", ["tensors", "modules", "graph", "code"])
+def test_each_torch_view_fits_1280x720_presentation_without_scrolling(page, view, preset):
+    panel = open_present(page, view, preset)
+    for phase in ["forward", "backward", "update"]:
+        page.locator(f'[data-phase-button="{phase}"]').click()
+        if view == "code":
+            expect(panel.locator(".code-line.current").first).to_be_visible()
+        if view == "tensors":
+            expect(panel.locator("td[data-value] >> visible=true").first).to_be_visible()
+        if view == "graph":
+            expect(panel.locator("[data-grad-fn]").first).to_be_visible()
+            # Stepping autograd node by node: the line over the graph changes length, the graph stays in its panel.
+            page.locator("[data-graph-go=first]").click()
+            for k in range(panel.locator("[data-grad-fn]").count() + 1):
+                fits_without_scrolling(page, view, f"{phase} phase, autograd node {k + 1}")
+                page.locator("[data-graph-go=next]").click()
+        fits_without_scrolling(page, view, f"{phase} phase")
+
+
+def test_the_code_view_on_a_projector_folds_what_the_step_does_not_use_and_copies_it_whole(page, server):
+    panel = open_present(page, "code", "mini-mlp")
+    current = panel.locator(".code-line.current")
+    expect(current.first).to_contain_text("self.linear_1(")
+    folds = panel.locator("[data-fold]")
+    assert folds.count() >= 3
+    # A fold says what it holds; Enter opens it, its lines in place of the summary.
+    init = panel.locator("[data-fold]", has_text="def __init__(self):")
+    expect(init).to_contain_text("lines)")
+    expect(panel.locator(".code-line", has_text="self.linear_1 = nn.Linear(8, 16")).to_have_count(0)
+    init.focus()
+    page.keyboard.press("Enter")
+    expect(panel.locator(".code-line", has_text="self.linear_1 = nn.Linear(8, 16")).to_be_visible()
+    # The update phase: the loaded weights' line is shown (its numbers shortened), the forward folded.
+    page.locator('[data-phase-button="update"]').click()
+    expect(current.first).to_contain_text(re.compile(r"linear_\d\.(weight|bias)"))
+    expect(panel.locator(".code-line", has_text="x = self.linear_1(x)")).to_have_count(0)
+    # Copy gives the whole script, as the server wrote it.
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    panel.locator("[data-control=copy-code]").click()
+    expect(panel.locator("[data-copied]")).to_have_text("Copied")
+    script = post_text(server, "/api/code", page.evaluate("window.backpropLab.body()"))
+    assert page.evaluate("navigator.clipboard.readText()") == script
+
+
+def test_the_tensor_cells_are_one_tab_stop_and_enter_selects_the_edge_in_the_diagram(page):
+    panel = open_beside(page, "tensors")
+    step = page.evaluate("window.backpropLab.state.step")
+    page.locator("[data-control=notation]").focus()
+    # Past the bar's buttons (the layer picker when the layers do not all fit), the cells: one tab stop.
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('[data-tensors]') !== null"):
+            break
+    cell = lambda a: panel.locator(f'[data-form="notation"] td[data-address="{a}"]')
+    expect(cell("W:1,0,0")).to_be_focused()
+    expect(panel.locator('td[tabindex="0"]')).to_have_count(1)
+    page.keyboard.press("ArrowRight")
+    expect(cell("W:1,0,1")).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(cell("W:1,1,1")).to_be_focused()
+    # The cell in hand is marked in the diagram as a hover is; the arrows do not step the player.
+    expect(page.locator('[data-edge="L1W1_1"]')).to_have_class(HL)
+    assert page.evaluate("window.backpropLab.state.step") == step
+    page.keyboard.press("Enter")
+    expect(page.locator('[data-edge="L1W1_1"]')).to_have_class(FOCUS)
+    assert page.evaluate("window.backpropLab.state.focus") == "L1W1_1"
+    expect(cell("W:1,1,1")).to_have_class(FOCUS)
+    # One Tab leaves the cells.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('[data-tensors]')") is None
+
+
+def test_every_graph_node_is_reached_by_the_arrow_keys_and_enter_acts_on_it(page):
+    panel = open_view(page, "graph")
+    panel.locator("[data-switches] summary").focus()
+    page.keyboard.press("Tab")
+    first = page.evaluate("document.activeElement.dataset.nodeId")
+    assert first is not None
+    expect(panel.locator('g.graph-node[tabindex="0"]')).to_have_count(1)
+    # From each node reached, each arrow: together they reach every node.
+    focus = "(id) => document.querySelector(`[data-view=graph] g[data-node-id='${id}']`).focus()"
+    reached, todo = {first}, [first]
+    while todo:
+        node = todo.pop()
+        for key in ["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight"]:
+            page.evaluate(focus, node)
+            page.keyboard.press(key)
+            got = page.evaluate("document.activeElement.dataset.nodeId")
+            if got and got not in reached:
+                reached.add(got)
+                todo.append(got)
+    ids = set(panel.locator("g.graph-node").evaluate_all("(gs) => gs.map((g) => g.dataset.nodeId)"))
+    assert reached == ids
+    # Enter on a leaf selects its parameter; on a backward node runs autograd up to it.
+    page.evaluate("() => document.querySelector('[data-view=graph] [data-param=\"b:2\"]').focus()")
+    page.keyboard.press("Enter")
+    assert page.evaluate("window.backpropLab.state.selectedParam") == "b:2"
+    addmm = panel.locator('[data-grad-fn="AddmmBackward0"]').first
+    addmm.focus()
+    page.keyboard.press("Enter")
+    expect(addmm).to_have_class(re.compile(r"\bcurrent\b"))
+    # A collapsed module: Enter expands it, the focus stays in the graph.
+    panel.locator("[data-collapse=L1]").click()
+    box = panel.locator("[data-module=L1]")
+    box.focus()
+    page.keyboard.press("Enter")
+    expect(panel.locator("[data-module=L1]")).to_have_count(0)
+    assert page.evaluate("document.activeElement.closest('[data-graph]') !== null")
+
+
+def test_the_modules_views_values_are_one_tab_stop_and_enter_selects_one(page):
+    panel = open_view(page, "modules")
+    # The tensors between the modules: one tab stop, the arrows move (each shows its values).
+    expect(panel.locator('.mod-flow button[tabindex="0"]')).to_have_count(1)
+    panel.locator('[data-tensor="x"]').focus()
+    page.keyboard.press("ArrowRight")
+    expect(panel.locator('[data-tensor="s1"]')).to_be_focused()
+    expect(panel.locator('.mod-detail[data-shown="s1"]')).to_be_visible()
+    page.keyboard.press("ArrowLeft")
+    expect(panel.locator('[data-tensor="x"]')).to_be_focused()
+    values = panel.locator(".mod-detail td[data-address]")
+    expect(values).to_have_count(3)
+    expect(panel.locator('.mod-detail td[tabindex="0"]')).to_have_count(1)
+    # Tab: from the tensor in hand to its values.
+    page.keyboard.press("Tab")
+    expect(values.nth(0)).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    expect(values.nth(1)).to_be_focused()
+    page.keyboard.press("Enter")
+    assert page.evaluate("window.backpropLab.state.focus") == values.nth(1).get_attribute("data-ref")
+    expect(values.nth(1)).to_have_class(FOCUS)

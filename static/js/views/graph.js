@@ -3,50 +3,21 @@
 // bottom), stepped node by node in the order autograd runs them, each node run showing the
 // gradient it passes on. Clicking a parameter leaf selects that tensor in every view; a
 // Linear module's nodes collapse into one box on demand. The switches (accumulate, freeze,
-// no_grad) and the gradient check sit above it (graphcontrols.js, gradcheck.js).
+// no_grad) and the gradient check sit above it (graphcontrols.js, gradcheck.js). The nodes are
+// one tab stop (gridkeys.js): the arrows move between them; Enter (or a click) on a leaf selects
+// its parameter, on a collapsed module expands it, on a backward node runs autograd up to it.
 
 import { backwardOrder, collapse, layoutDag, moduleOf } from "../dag.js";
 import { fmtTensor } from "../format.js";
-import { linkMarks, tensorOfAddress, tensorOfParam } from "../linking.js";
+import { flowText, gradName, isStepNode, nodeTensor } from "../gradflow.js";
+import { linkMarks } from "../linking.js";
 import { isShown } from "./tabs.js";
 import { h, setAttrs, setText, svg } from "./dom.js";
 import { mountGraphControls } from "./graphcontrols.js";
 import { mountGradcheck } from "./gradcheck.js";
+import { roving } from "./gridkeys.js";
 
 const shapeText = (shape) => `(${(shape ?? []).join(", ")})`;
-
-/** The tensor a node stands for (linking.js): a leaf its parameter, a backward node the output whose gradient it receives. */
-export function nodeTensor(n) {
-  if (n.kind === "parameter") return tensorOfParam(n.address);
-  if (n.kind === "module") return `W:${n.module.slice(1)}`;
-  if (n.kind === "output") return "L";
-  return n.receives?.length ? tensorOfAddress(n.receives[0]) : "L";
-}
-
-/**
- * Is node `n` the one the player's step is about? Backward: it receives the gradient the step
- * computes; forward: it is the backward node of the operation that computed the step's value
- * (s → Addmm, z → the activation's); the loss: the root; update: the parameter's leaf.
- */
-export function isStepNode(n, step) {
-  const target = step?.target;
-  if (!target || n.kind === "module") return false;
-  const gets = (a) => (n.receives ?? []).some((r) => a === r || a.startsWith(`${r},`));
-  if (step.phase === "backward") return gets(target);
-  if (target === "L") return n.kind === "output";
-  const [q, idx = ""] = target.split(":");
-  if (step.phase === "update") return n.kind === "parameter" && n.address === `${q.replace(/'$/, "")}:${idx.split(",")[0]}`;
-  return n.kind === "function" && ["s", "z"].includes(q) && gets(`dL/d${target}`);
-}
-const SYMBOL = { b: "β", x: "x", W: "W", s: "s", z: "z" };
-
-/** A gradient's address in words: "dL/ds:2" → "∂L/∂s of layer 2", "dL/dx" → "∂L/∂x". */
-export function gradName(address) {
-  const [q, idx] = address.split(":");
-  const m = /^dL\/d(\w+)$/.exec(q);
-  const name = m ? `∂L/∂${SYMBOL[m[1]] ?? m[1]}` : q;
-  return idx ? `${name} of layer ${idx.split(",")[0]}` : name;
-}
 
 export function mountGraph(root, store) {
   const controls = h("div", { class: "graph-controls" });
@@ -55,7 +26,8 @@ export function mountGraph(root, store) {
   const detail = h("p", { class: "graph-detail", "data-graph-detail": "", "aria-live": "polite" });
   const check = h("div", { class: "graph-check" });
   const wrap = h("div", { class: "graph-wrap" });
-  const el = svg("svg", { class: "autograd", role: "group", "aria-label": "Autograd graph", "data-graph": "" });
+  const el = svg("svg", { class: "autograd", role: "group", "data-graph": "", tabindex: -1, // the nodes are the tab stop, not the drawing
+    "aria-label": "Autograd graph: arrow keys move between the nodes; Enter selects a parameter, expands a module or runs autograd up to a node" });
   wrap.append(el);
   el.addEventListener("pointerleave", () => store.setHoverTensor(null));
   // The switches fold away: the graph itself needs the height on a projector.
@@ -67,6 +39,12 @@ export function mountGraph(root, store) {
   mountGraphControls(controls, store);
   mountGradcheck(check, store);
 
+  const actions = new Map(); // node id → what Enter or a click does
+  const syncKeys = roving(el, "g.graph-node", {
+    key: (g) => g.dataset.nodeId,
+    activate: (g) => actions.get(g.dataset.nodeId)?.(),
+    onFocus: (g) => store.setHoverTensor(g?.dataset.tensor ?? null),
+  });
   const measure = document.createElement("canvas").getContext("2d");
   const collapsed = new Set();
   let k = Infinity; // autograd has run the nodes order[0..k]
@@ -92,14 +70,17 @@ export function mountGraph(root, store) {
     b?.g.scrollIntoView?.({ block: "nearest", inline: "nearest" });
   }
 
-  // On a projector (compact) a leaf is two lines: its name, then its tensor, shape and .grad.
+  // On a projector (compact) a leaf is two lines: its name, then its tensor, shape and .grad; when
+  // the graph is still taller than its panel, a backward node in a row of backward nodes only names its
+  // gradient on its one line (`inline`: their ids).
   let compact = false;
+  let inline = new Set();
   function nodeLines(n) {
     if (n.kind === "module") return [`Linear ${n.module.slice(1)}`, `${n.members.length} nodes`];
     if (n.kind === "output") return ["loss L"];
     if (n.kind === "parameter" && compact) return [n.name, `${n.label ?? n.param} ${shapeText(n.shape)}`];
     if (n.kind === "parameter") return [n.name, `${n.label ?? n.param} ${shapeText(n.shape)}`, ""];
-    return n.receives?.length ? [n.name, ""] : [n.name];
+    return n.receives?.length && !inline.has(n.id) ? [n.name, ""] : [n.name];
   }
 
   function build() {
@@ -120,13 +101,24 @@ export function mountGraph(root, store) {
       // A leaf's last line is "∂L/∂W [g₀, g₁, …]" (compact: "W (2, 3) [g₀, …]"), written later: room for its numbers.
       const numbersText = numbers === 0 ? "" : "[−0.0000, −0.0000, …]";
       const room = n.kind === "parameter" ? (compact ? `${lines[1]} ${numbersText}` : `∂L/∂${n.label} ${numbersText}`)
-        : lines.length > 1 ? `∂L/∂W ${numbersText}` : "";
+        : inline.has(n.id) && n.receives?.length ? `${n.name} · ∂L/∂Wᵀ` : lines.length > 1 ? `∂L/∂W ${numbersText}` : "";
       const w = Math.max(...lines.map(textWidth), textWidth(room));
       return { w: w + font * 0.8, h: lines.length * line + font * 0.4 };
     };
-    // On a projector the leaves and the loss sit beside the node they hang from: a graph half as tall.
-    const lay = layoutDag(nodes, edges, size, { gap: font * 0.5, rowGap: font * (compact ? 0.5 : 0.75), pad: 4,
+    // On a projector the leaves and the loss sit beside the node they hang from: a graph half as tall;
+    // still taller than the panel, the backward nodes take one line each (inline).
+    const room = wrap.clientHeight - (check.hidden ? 0 : check.offsetHeight);
+    const layout = (rowGap) => layoutDag(nodes, edges, size, { gap: font * 0.5, rowGap: font * rowGap, pad: 4,
       beside: compact ? (n) => n.kind === "parameter" || n.kind === "output" : null, maxWidth: wrap.clientWidth || Infinity });
+    inline = new Set();
+    let lay = layout(compact ? 0.5 : 0.75);
+    if (compact && room > 0 && lay.height > room) {
+      const rowOf = new Map(lay.nodes.map((p) => [p.id, p.rank]));
+      const kind = new Map(nodes.map((n) => [n.id, n.kind]));
+      const mixed = new Set(lay.nodes.filter((p) => !["function", "output"].includes(kind.get(p.id))).map((p) => rowOf.get(p.id)));
+      inline = new Set(lay.nodes.filter((p) => kind.get(p.id) === "function" && !mixed.has(rowOf.get(p.id))).map((p) => p.id));
+      lay = [0.5, 0.35].map(layout).find((t) => t.height <= room) ?? layout(0.35);
+    }
     el.replaceChildren();
     setAttrs(el, { width: lay.width, height: lay.height, viewBox: `0 0 ${lay.width} ${lay.height}` });
     // A wide screen draws the graph larger; a projector never smaller than its 24 px text (it scrolls).
@@ -147,7 +139,10 @@ export function mountGraph(root, store) {
       const leaf = n.kind === "parameter";
       const attrs = { class: `graph-node kind-${n.kind}`, "data-node-id": n.id, transform: `translate(${p.x},${p.y})` };
       if (n.kind === "function" || leaf) attrs["data-grad-fn"] = n.name;
-      if (leaf) Object.assign(attrs, { "data-param": n.address, tabindex: 0, role: "button", "aria-label": `${n.name} of ${n.label} ${shapeText(n.shape)}: select` });
+      attrs.role = "button";
+      attrs["aria-label"] = n.kind === "module" ? `Linear ${n.module.slice(1)}, collapsed: expand`
+        : n.kind === "output" ? "the loss L" : leaf ? `${n.name} of ${n.label} ${shapeText(n.shape)}: select` : `${n.name}: run autograd up to it`;
+      if (leaf) Object.assign(attrs, { "data-param": n.address });
       if (n.kind === "module") Object.assign(attrs, { "data-module": n.module });
       if (n.kind === "output") attrs["data-loss"] = "";
       const key = nodeTensor(n);
@@ -163,34 +158,21 @@ export function mountGraph(root, store) {
       const title = svg("title", {}, g);
       el.append(g);
       boxes.set(n.id, { g, texts, title, n, key });
-      if (leaf) {
-        const pick = () => store.selectParam(store.state.selectedParam === n.address ? null : n.address);
-        g.addEventListener("click", pick);
-        g.addEventListener("keydown", (e) => {
-          if (e.key === "Enter" || e.key === " ") {
-            pick();
-            e.preventDefault();
-            e.stopPropagation();
-          }
-        });
-      }
     }
     // Autograd's order over what is drawn: a box runs when its first member runs.
     const group = moduleOf(graph.nodes, graph.edges);
     const rep = (id) => (collapsed.has(group.get(id)) ? `module:${group.get(id)}` : id);
     const order = [];
     for (const id of backwardOrder(graph.nodes, graph.edges)) if (!order.includes(rep(id))) order.push(rep(id));
+    actions.clear();
+    for (const [id, { g, n }] of boxes) {
+      const act = n.kind === "parameter" ? () => store.selectParam(store.state.selectedParam === n.address ? null : n.address)
+        : n.kind === "module" ? () => { collapsed.delete(n.module); paint(); }
+          : () => go(order.indexOf(id));
+      actions.set(id, act);
+      g.addEventListener("click", act);
+    }
     return { boxes, order, edges: parts, byId: new Map(graph.nodes.map((n) => [n.id, n])) };
-  }
-
-  // What a node receives and passes on, by the addresses the API names (numbers from the answer).
-  function flowText(n) {
-    const say = (a) => `${gradName(a)} = ${fmtTensor(store.value(a))}`;
-    const parts = [];
-    const got = n.receives ?? (n.kind === "parameter" ? [n.grad_address] : []);
-    if (got.length) parts.push(`${n.kind === "parameter" ? "adds to .grad" : "receives"} ${got.map(say).join(", ")}${n.transposed ? " (as its transpose)" : ""}`);
-    if (n.passes?.length) parts.push(`passes on ${n.passes.map(say).join(", ")}`);
-    return parts.join("; ");
   }
 
   function paint() {
@@ -206,13 +188,19 @@ export function mountGraph(root, store) {
       setText(detail, "torch.no_grad(): the forward pass recorded no graph, so there is nothing to draw and no gradient.");
       return;
     }
-    const key = JSON.stringify([graph, [...collapsed].sort(), store.state.presenting, Math.round(wrap.clientWidth / 40)]);
+    // On a projector the check below the graph waits until a parameter is picked: the graph has the height.
+    check.hidden = store.state.presenting && !store.state.selectedParam;
+    const key = JSON.stringify([graph, [...collapsed].sort(), store.state.presenting, check.hidden,
+      Math.round(wrap.clientWidth / 40), Math.round(wrap.clientHeight / 40)]);
+    const hadFocus = el.contains(document.activeElement);
     if (key !== graphKey) {
       built = build();
       graphKey = key;
       paintModules();
     }
     const { boxes, order, byId } = built;
+    const inHand = syncKeys();
+    if (hadFocus && !el.contains(document.activeElement)) inHand?.focus();
     const link = linkMarks(store.state);
     const last = order.length - 1;
     k = Math.max(0, Math.min(k, last));
@@ -230,13 +218,14 @@ export function mountGraph(root, store) {
         if (compact) setText(b.texts[1], `${b.n.label} ${shapeText(b.n.shape)}`);
         else setText(b.texts[2], ran.has(id) ? `∂L/∂${b.n.label} ${fmtTensor(v, numbers)}` : ".grad not filled yet");
         setAttrs(b.g, { "data-grad": ran.has(id) ? JSON.stringify(v ?? null) : null });
-      } else if (b.n.kind === "function" && b.texts[1]) {
-        // The gradient this node receives, once autograd has run it.
+      } else if (b.n.kind === "function" && b.n.receives?.length) {
+        // The gradient this node receives, once autograd has run it (inline: after its name).
         const a = b.n.receives[0];
-        const name = gradName(a).split(" of ")[0];
-        setText(b.texts[1], ran.has(id) ? `${name}${b.n.transposed ? "ᵀ" : ""}${numbers ? ` ${fmtTensor(store.value(a), numbers)}` : ""}` : "");
+        const name = `${gradName(a).split(" of ")[0]}${b.n.transposed ? "ᵀ" : ""}`;
+        if (b.texts[1]) setText(b.texts[1], ran.has(id) ? `${name}${numbers ? ` ${fmtTensor(store.value(a), numbers)}` : ""}` : "");
+        else setText(b.texts[0], ran.has(id) ? `${b.n.name} · ${name}` : b.n.name);
       }
-      setText(b.title, b.n.kind === "module" ? b.n.members.map((m) => byId.get(m).name).join(", ") : flowText(b.n) || b.n.name);
+      setText(b.title, b.n.kind === "module" ? b.n.members.map((m) => byId.get(m).name).join(", ") : flowText(b.n, (a) => store.value(a)) || b.n.name);
     }
     // The player's step: the node it is about (isStepNode), in every phase.
     const cur = store.steps[store.state.step];
@@ -246,10 +235,16 @@ export function mountGraph(root, store) {
     setAttrs(counter, { "aria-label": `node ${k + 1} of ${order.length} in autograd's order` });
     const node = byId.get(current) ?? null;
     const where = current.startsWith("module:") ? `Linear ${current.slice(8)} (collapsed)` : node?.name ?? current;
-    setText(detail, k === 0
+    const say = (brief) => (k === 0
       ? "backward() starts at the loss: ∂L/∂L = 1. Step ▶ to watch autograd run each node in turn."
       : k === last ? `All ${order.length} nodes have run: every .grad is filled. Start, then ▶, to replay.`
-        : `${where}${node ? `: ${flowText(node)}` : ""}`);
+        : `${where}${node ? flowText(node, (a) => store.value(a), brief) : ""}`);
+    setText(detail, say(0));
+    // A projector gives the line two lines of text (its min-height): shorter wordings until it fits.
+    if (store.state.presenting) {
+      const room = parseFloat(getComputedStyle(detail).minHeight) + 1;
+      for (let brief = 1; brief <= 3 && detail.scrollHeight > room; brief++) setText(detail, say(brief));
+    }
   }
 
   function paintModules() {

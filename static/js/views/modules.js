@@ -6,6 +6,7 @@ import { linkMarks, tensorOfAddress } from "../linking.js";
 import { isShown } from "./tabs.js";
 import { h, setText } from "./dom.js";
 import { markCells, matrixEl, paintMatrix } from "./matrix.js";
+import { roving } from "./gridkeys.js";
 
 const grid = (rows, cols, at) => Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => at(r, c)));
 const torchName = (entry) => entry.torch.split(".").at(-1);
@@ -49,17 +50,24 @@ const tensorKey = (t) => tensorOfAddress(t.cells[0][0]);
 const sizeText = (shape) => `(${shape.join(", ")})`;
 
 export function mountModules(root, store) {
-  const flow = h("div", { class: "mod-flow", "data-modules": "" });
-  const detail = h("div", { class: "mod-detail", "aria-live": "polite" });
+  const flow = h("div", { class: "mod-flow", "data-modules": "", role: "group",
+    "aria-label": "The modules and the tensors flowing between them: arrow keys move between the tensors, Tab goes to the values" });
+  const detail = h("div", { class: "mod-detail", "aria-live": "polite", role: "group",
+    "aria-label": "The tensor's values: arrow keys move between them, Enter selects one in every view" });
   root.append(h("p", { class: "torch-note" }, "Each module takes a tensor and gives a tensor of a new shape; hover or focus an arrow for its values."), flow, detail);
   let built = null;
   let shown = null; // the tensor whose values are shown
   let cellsShown = null; // its cells
   detail.addEventListener("pointerover", (e) => store.setHighlight(e.target.closest?.("td[data-ref]")?.dataset.ref ?? null));
   detail.addEventListener("pointerleave", () => store.setHighlight(null));
-  detail.addEventListener("click", (e) => {
-    const ref = e.target.closest?.("td[data-ref]")?.dataset.ref;
-    if (ref) store.focusOn(store.state.focus === ref ? null : ref);
+  const select = (ref) => ref && store.focusOn(store.state.focus === ref ? null : ref);
+  detail.addEventListener("click", (e) => select(e.target.closest?.("td[data-ref]")?.dataset.ref));
+  // The tensors are one tab stop, their values another: the arrows move, Enter selects (gridkeys.js).
+  const syncFlow = roving(flow, "button.mod-arrow", { key: (b) => b.dataset.tensor, activate: (b) => b.click() });
+  const syncKeys = roving(detail, "td[data-address]", {
+    key: (td) => td.dataset.address,
+    activate: (td) => select(td.dataset.ref),
+    onFocus: (td) => store.setHighlight(td?.dataset.ref ?? null),
   });
 
   function arrow(t) {
@@ -85,6 +93,7 @@ export function mountModules(root, store) {
     });
     flow.replaceChildren(...parts);
     flow.onpointerleave = () => store.setHoverTensor(null);
+    syncFlow();
     return { key, tensors };
   }
 
@@ -135,11 +144,14 @@ export function mountModules(root, store) {
     markCurrent();
     const t = built.tensors.get(shown) ?? built.tensors.get("x");
     for (const b of flow.querySelectorAll("[data-tensor]")) b.setAttribute("aria-pressed", String(b.dataset.tensor === t.id));
+    const hadFocus = detail.contains(document.activeElement);
     const m = matrixEl({ symbol: t.symbol, cells: t.cells, kind: "value", shape: shapeOf(t) }, (a) => store.element(a));
     paintMatrix(m, (a) => store.value(a));
     cellsShown = m.cells;
     detail.replaceChildren(h("p", { class: "mod-what" }, `${t.symbol}: ${t.what}, shape ${sizeText(shapeOf(t))}`), m.el);
     detail.dataset.shown = t.id;
+    const inHand = syncKeys();
+    if (hadFocus) inHand?.focus(); // redrawn under the keyboard: the focus stays on the value in hand
     markLinks();
   }
 

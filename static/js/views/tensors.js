@@ -3,12 +3,14 @@
 // notation chosen (Wx + B, or the slide's Wᵀx + β and xW + β), and PyTorch's own row form
 // xWᵀ + b underneath. From the backward phase on, the same layers as ∂L/∂W = δ·aᵀ.
 // Hovering a cell highlights its element in the diagram (store.setHighlight) and the player's
-// step marks its cells.
+// step marks its cells. The cells are one tab stop (gridkeys.js): the arrows move between
+// them, Enter selects one as a click does (store.focusOn).
 
 import { backwardTerms, forwardTerms, keptIndices, NOTATIONS, shapesLine } from "../tensorforms.js";
 import { linkMarks } from "../linking.js";
 import { isShown } from "./tabs.js";
 import { h, setText } from "./dom.js";
+import { roving } from "./gridkeys.js";
 import { markCells, matrixEl, paintMatrix } from "./matrix.js";
 
 const SKIP = ["pending", "editing", "playing"];
@@ -18,7 +20,8 @@ export function mountTensors(root, store) {
     NOTATIONS.map(([id, text]) => h("option", { value: id }, text)));
   notation.addEventListener("change", () => store.set({ notation: notation.value }, "notation"));
   const note = h("p", { class: "torch-note" });
-  const body = h("div", { class: "tensor-layers", "data-tensors": "" });
+  const body = h("div", { class: "tensor-layers", "data-tensors": "", role: "group",
+    "aria-label": "The layers' matrices: arrow keys move between the numbers, Enter selects one in every view" });
   // When the layers do not all fit the panel (a projector), one layer at a time: the player's step's, or the one picked here.
   const picker = h("span", { class: "t-picker", role: "group", "aria-label": "Layer shown", "data-layer-picker": "" });
   root.append(h("div", { class: "torch-bar" }, h("label", { class: "field" }, "Notation ", notation), picker, note), body);
@@ -31,20 +34,26 @@ export function mountTensors(root, store) {
 
   body.addEventListener("pointerover", (e) => store.setHighlight(e.target.closest?.("td[data-ref]")?.dataset.ref ?? null));
   body.addEventListener("pointerleave", () => store.setHighlight(null));
-  // A click selects the cell's element in every view (linking.js).
-  body.addEventListener("click", (e) => {
-    const ref = e.target.closest?.("td[data-ref]")?.dataset.ref;
-    if (ref) store.focusOn(store.state.focus === ref ? null : ref);
+  // A click selects the cell's element in every view (linking.js); so does Enter on the cell in hand.
+  const select = (ref) => ref && store.focusOn(store.state.focus === ref ? null : ref);
+  body.addEventListener("click", (e) => select(e.target.closest?.("td[data-ref]")?.dataset.ref));
+  const syncKeys = roving(body, "table.matrix td[data-address], table.matrix td.elided", {
+    key: (td) => td.dataset.address ?? `${td.closest("[data-matrix]")?.dataset.matrix}:${td.title}`,
+    activate: (td) => (td.dataset.ref ? select(td.dataset.ref) : td.click()),
+    onFocus: (td) => store.setHighlight(td?.dataset.ref ?? null),
   });
 
   // Crowded layers keep the first and last rows and columns and those of the player's step (tensorforms.keptIndices).
-  const LIMITS = { normal: { u: 10, f: 10, N: 8 }, presenting: { u: 5, f: 6, N: 2 } };
-  function keepFor(layer, units, fanIn, samples) {
+  // A projector tries each limit in turn until the layer fits the panel: the step's target always kept,
+  // the other numbers its formula uses while there is room.
+  const LIMITS = { normal: [{ u: 10, f: 10, N: 8 }],
+    presenting: [{ u: 5, f: 6, N: 2, strict: true }, { u: 4, f: 4, N: 2, strict: true }, { u: 3, f: 3, N: 1, strict: true }] };
+  function keepFor(layer, units, fanIn, samples, limit) {
     if (expanded) return null;
-    const { response, step, reg, presenting } = store.state;
+    const { response, step, reg } = store.state;
     const cur = response ? store.steps[step] ?? null : null;
     const addresses = cur ? [cur.target, ...(cur.refs ?? [])] : [];
-    return keptIndices(reg.addresses.parse, addresses, { layer, units, fanIn, samples }, LIMITS[presenting ? "presenting" : "normal"]);
+    return keptIndices(reg.addresses.parse, addresses, { layer, units, fanIn, samples }, limit);
   }
 
   function build(key, backward, keeps) {
@@ -91,15 +100,21 @@ export function mountTensors(root, store) {
     setText(note, backward
       ? "The backward pass in matrices: δ = ∂L/∂s of each layer times the layer's input, transposed, is ∂L/∂W."
       : "nn.Linear stores W as (out, in) and computes x·Wᵀ + b, one row per sample.");
-    const keeps = request.network.layers.map((layer, k) =>
-      keepFor(k + 1, layer.units, k === 0 ? request.network.inputs : request.network.layers[k - 1].units, request.x.length));
     fitButton.hidden = !expanded;
-    const key = JSON.stringify([request.network.inputs, request.network.layers.map((l) => [l.units, l.activation]), request.x.length,
-      store.state.notation, backward, keeps]);
-    if (built?.key !== key) built = build(key, backward, keeps);
-    for (const m of built.matrices) paintMatrix(m, (a) => store.value(a));
-    mark();
-    fit();
+    const hadFocus = body.contains(document.activeElement);
+    for (const limit of LIMITS[store.state.presenting ? "presenting" : "normal"]) {
+      const keeps = request.network.layers.map((layer, k) =>
+        keepFor(k + 1, layer.units, k === 0 ? request.network.inputs : request.network.layers[k - 1].units, request.x.length, limit));
+      const key = JSON.stringify([request.network.inputs, request.network.layers.map((l) => [l.units, l.activation]), request.x.length,
+        store.state.notation, backward, keeps]);
+      if (built?.key !== key) built = build(key, backward, keeps);
+      for (const m of built.matrices) paintMatrix(m, (a) => store.value(a));
+      mark();
+      fit();
+      if (expanded || !overflows()) break;
+    }
+    const inHand = syncKeys();
+    if (hadFocus && !body.contains(document.activeElement)) inHand?.focus();
   }
 
   // The layer the player's step is about (its target's layer; the loss: the last layer).
@@ -125,11 +140,11 @@ export function mountTensors(root, store) {
     for (const el of forms) el.hidden = oneForm && el.dataset.form !== form;
     const buttons = layer === null ? [] : sections.map((s) => h("button", {
       type: "button", "data-show-layer": s.dataset.layer, "aria-pressed": String(Number(s.dataset.layer) === layer),
-      onclick: () => { picked = { layer: Number(s.dataset.layer), step: store.state.step }; fit(); },
+      onclick: () => { picked = { layer: Number(s.dataset.layer), step: store.state.step }; fit(); syncKeys(); },
     }, `Layer ${s.dataset.layer}`));
     if (oneForm) {
       buttons.push(h("button", { type: "button", "data-show-form": "torch", "aria-pressed": String(form === "torch"),
-        title: "PyTorch's own row form, x·Wᵀ + b, instead of the slide's", onclick: () => { form = form === "torch" ? "notation" : "torch"; fit(); } }, "x·Wᵀ + b"));
+        title: "PyTorch's own row form, x·Wᵀ + b, instead of the slide's", onclick: () => { form = form === "torch" ? "notation" : "torch"; fit(); syncKeys(); } }, "x·Wᵀ + b"));
     }
     picker.replaceChildren(...buttons);
   }
