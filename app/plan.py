@@ -17,7 +17,7 @@ from .engine.explain.context import Context
 from .engine.explain.forward import MAX_LOSS_TERMS, loss_pairs
 from .engine.stepio import Shape
 from .registry import LOSSES
-from .schemas import StepRequest
+from .schemas import StepRequest, count_parameters
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,7 +53,7 @@ def signature(req: StepRequest) -> tuple:
     sgd = opt.name == "sgd"
     # (a label that is no class index, a list or a float, is refused by request_errors; hashable here)
     labels = tuple(v if type(v) is int else None for v in req.y) if LOSSES[net.loss].targets == "classes" else None
-    state = (req.optimizer_state or {}).get("params") if req.optimizer_state else None
+    state = req.optimizer_state.get("params") if req.optimizer_state else None
     momentum_state = frozenset(name for name, entry in state.items()
                                if isinstance(entry, dict) and entry.get("momentum_buffer") is not None) \
         if isinstance(state, dict) else frozenset()
@@ -92,14 +92,10 @@ def _plan(sig: tuple) -> Plan:
                    sample=sample, optimizer=optimizer, momentum=momentum, dampening=dampening, nesterov=nesterov,
                    weight_decay=weight_decay, labels=labels, momentum_state=momentum_state, no_grad=no_grad)
     units = [u for u, *_ in layers]
-    params = parameters(inputs, units)
+    params = count_parameters(inputs, units)
     return Plan(structure=st, shape=Shape(inputs, layers, loss, optimizer, dtype), parameters=params,
                 answer_size=answer_bound(inputs, units, params, samples, optimizer, len(layers)))
 
-
-def parameters(inputs: int, units: list[int]) -> int:
-    """How many weights and biases a network of these sizes has."""
-    return sum((fan_in + 1) * u for fan_in, u in zip([inputs] + units[:-1], units))
 
 
 def answer_bound(inputs: int, units: list[int], parameters: int, samples: int, optimizer: str, layers: int) -> int:

@@ -55,6 +55,11 @@ class LayerSpec(_Strict):
     )
 
 
+def count_parameters(inputs: int, units: list[int]) -> int:
+    """How many weights and biases a network of these sizes has."""
+    return sum((fan_in + 1) * u for fan_in, u in zip([inputs] + units[:-1], units))
+
+
 class NetworkSpec(_Strict):
     """A small multilayer perceptron: inputs, then layers in order, then a loss."""
 
@@ -73,7 +78,7 @@ class NetworkSpec(_Strict):
 
     def parameters(self) -> int:
         """How many weights and biases the network has."""
-        return sum((fan_in + 1) * layer.units for fan_in, layer in zip(self.fan_ins(), self.layers))
+        return count_parameters(self.inputs, [layer.units for layer in self.layers])
 
 
 def _hyper_fields() -> dict:

@@ -6,9 +6,9 @@ Each problem becomes one error with the path of the field, as FastAPI reports a 
 from __future__ import annotations
 
 from .config import Settings
-from .plan import answer_bound, parameters
+from .plan import answer_bound
 from .registry import ACTIVATIONS, LOSSES
-from .schemas import StepRequest
+from .schemas import StepRequest, count_parameters
 from .validation_grads import grad_errors
 
 
@@ -27,11 +27,17 @@ def limit_message(field: str, limit: int, what: str, got) -> str:
     return f"at most {limit} {what} (limit {field}, BACKPROP_LAB_{field.upper()}); got {_short(got)}"
 
 
-def answer_size(req: StepRequest) -> int:
-    """An upper bound of a step answer's size in bytes, from its shape (see plan.answer_bound)."""
+def _sizes(req: StepRequest) -> tuple[list[int], int, int]:
+    """The units per layer, the parameter count and the answer's size bound (see plan.answer_bound)."""
     net = req.network
     units = [layer.units for layer in net.layers]
-    return answer_bound(net.inputs, units, parameters(net.inputs, units), len(req.x), req.optimizer.name, len(units))
+    params = count_parameters(net.inputs, units)
+    return units, params, answer_bound(net.inputs, units, params, len(req.x), req.optimizer.name, len(units))
+
+
+def answer_size(req: StepRequest) -> int:
+    """An upper bound of a step answer's size in bytes, from its shape."""
+    return _sizes(req)[2]
 
 
 def limit_errors(req: StepRequest, settings: Settings) -> list[dict]:
@@ -39,29 +45,18 @@ def limit_errors(req: StepRequest, settings: Settings) -> list[dict]:
 
     Worked out from the request's sizes alone: nothing is derived or cached from a request
     before it is known to be within the limits (see plan)."""
-    net = req.network
-    units = [layer.units for layer in net.layers]
-    params = parameters(net.inputs, units)
-    size = answer_bound(net.inputs, units, params, len(req.x), req.optimizer.name, len(units))
+    units, params, size = _sizes(req)
     checks = [
         (("network", "layers"), "max_layers", "layers", len(units)),
-        (("network", "layers", "*", "units"), "max_units", "units per layer", max(units)),
-        (("network", "inputs"), "max_inputs", "inputs", net.inputs),
+        *((("network", "layers", k, "units"), "max_units", "units per layer", u) for k, u in enumerate(units)),
+        (("network", "inputs"), "max_inputs", "inputs", req.network.inputs),
         (("network", "layers"), "max_parameters", "parameters, weights and biases", params),
         (("x",), "max_samples", "samples", len(req.x)),
         ((), "max_answer_bytes", "bytes in the answer (fewer samples, units or layers make it smaller)", size),
     ]
-    errors = []
-    for loc, field, what, got in checks:
-        limit = getattr(settings, field)
-        if got <= limit:
-            continue
-        if field == "max_units":  # each layer beyond it, by its own path
-            errors += [_err(("network", "layers", k, "units"), limit_message(field, limit, what, u), "limit")
-                       for k, u in enumerate(units) if u > limit]
-        else:
-            errors.append(_err(loc, limit_message(field, limit, what, got), "limit"))
-    return errors
+    limits = {field: getattr(settings, field) for field in {c[1] for c in checks}}
+    return [_err(loc, limit_message(field, limits[field], what, got), "limit")
+            for loc, field, what, got in checks if got > limits[field]]
 
 
 _MAX_SEED = 2**64 - 1

@@ -359,16 +359,16 @@ def test_every_graph_node_is_reached_by_the_arrow_keys_and_enter_acts_on_it(page
     expect(panel.locator('g.graph-node[tabindex="0"]')).to_have_count(1)
     # From each node reached, each arrow: together they reach every node.
     focus = "(id) => document.querySelector(`[data-view=graph] g[data-node-id='${id}']`).focus()"
-    reached, todo = {first}, [first]
-    while todo:
-        node = todo.pop()
+    reached, frontier = {first}, [first]
+    while frontier:
+        node = frontier.pop()
         for key in ["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight"]:
             page.evaluate(focus, node)
             page.keyboard.press(key)
             got = page.evaluate("document.activeElement.dataset.nodeId")
             if got and got not in reached:
                 reached.add(got)
-                todo.append(got)
+                frontier.append(got)
     ids = set(panel.locator("g.graph-node").evaluate_all("(gs) => gs.map((g) => g.dataset.nodeId)"))
     assert reached == ids
     # Enter on a leaf selects its parameter; on a backward node runs autograd up to it.

@@ -3,7 +3,7 @@
 // and every field comes from the registry the server serves (GET /api/registry).
 
 import { checkNumber } from "../format.js";
-import { h } from "./dom.js";
+import { h, setValue } from "./dom.js";
 
 export function mountBuild(root, store) {
   const layers = h("div", { class: "layers", "data-layers": "" });
@@ -91,12 +91,6 @@ function hyperFields(store, hp) {
     const text = `${count > 1 ? `${pretty} ${symbols[k]}` : pretty}${count > 1 || !hp.symbol ? "" : ` ${hp.symbol}`}`;
     return { input, label: label(text, h("span", {}, input, hint)), show: (o) => setValue(input, count > 1 ? value(o)[k] : value(o)) };
   });
-}
-
-// A field's value written only when it changed: this runs on every answer of a drag, and a
-// number field rewritten re-reads its text and lays itself out again.
-function setValue(input, value) {
-  if (input.value !== String(value)) input.value = value;
 }
 
 function layerRow(store, layer, name, units, activation, max) {

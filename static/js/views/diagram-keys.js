@@ -7,6 +7,8 @@
 // neurons and biases, …, targets, loss); ↑/↓ move within a column, ←/→ to the neighbouring
 // column's element nearest in height.
 
+import { setAttrs } from "./dom.js";
+
 const FOCUSABLE = "[data-col]";
 
 const shown = (el) => el.getAttribute("display") !== "none" && !el.closest("[display=none]");
@@ -50,7 +52,7 @@ export function mountDiagramKeys(root) {
     active = el.dataset.ref;
     // Only the elements whose tab stop changes are written (each write invalidates the style).
     for (const other of el.closest("svg").querySelectorAll('[data-col][tabindex="0"]')) if (other !== el) other.setAttribute("tabindex", "-1");
-    if (el.getAttribute("tabindex") !== "0") el.setAttribute("tabindex", "0");
+    setAttrs(el, { tabindex: "0" });
   });
   root.addEventListener("keydown", (e) => {
     if (e.ctrlKey || e.metaKey || e.altKey || !e.key.startsWith("Arrow")) return;

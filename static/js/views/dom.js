@@ -40,6 +40,11 @@ export function setText(node, text) {
   if (node.textContent !== text) node.textContent = text;
 }
 
+/** Set a field's value only when it changed (a rewritten field re-reads its text and lays itself out again). */
+export function setValue(input, value) {
+  if (input.value !== String(value)) input.value = value;
+}
+
 /** A MathML tree of plain objects (see mathtokens.js) as elements. */
 export function mathml(node) {
   const el = document.createElementNS(MATHML_NS, node.tag);

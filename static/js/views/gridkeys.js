@@ -3,6 +3,8 @@
 // matrices and wrapped rows alike), Home and End to the first and the last, Enter or Space does
 // what a click does. The cell in hand keeps the tab stop when the view redraws its cells.
 
+import { setAttrs } from "./dom.js";
+
 const ARROWS = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowDown: [0, 1], ArrowUp: [0, -1] };
 
 const shown = (el) => el.getClientRects().length > 0;
@@ -47,15 +49,20 @@ export function roving(container, selector, { key, activate, onFocus = () => {} 
   function sync() {
     const all = cells();
     const mine = all.find((el) => key(el) === current) ?? all[0] ?? null;
-    for (const el of container.querySelectorAll(selector)) el.setAttribute("tabindex", el === mine ? "0" : "-1");
+    for (const el of container.querySelectorAll(selector)) setAttrs(el, { tabindex: el === mine ? "0" : "-1" });
     current = mine ? key(mine) : null;
     return mine;
   }
 
-  function move(el, scroll = true) {
-    for (const other of container.querySelectorAll(`${selector}[tabindex="0"]`)) other.setAttribute("tabindex", "-1");
-    el.setAttribute("tabindex", "0");
+  // The tab stop goes to `el` (the cell that had it gives it up).
+  function hold(el) {
+    for (const other of container.querySelectorAll(`${selector}[tabindex="0"]`)) if (other !== el) other.setAttribute("tabindex", "-1");
+    setAttrs(el, { tabindex: "0" });
     current = key(el);
+  }
+
+  function move(el, scroll = true) {
+    hold(el);
     el.focus({ preventScroll: !scroll });
     if (scroll) el.scrollIntoView?.({ block: "nearest", inline: "nearest" });
   }
@@ -89,11 +96,7 @@ export function roving(container, selector, { key, activate, onFocus = () => {} 
   container.addEventListener("focusin", (e) => {
     const el = e.target.closest?.(selector);
     if (!el) return;
-    if (key(el) !== current) {
-      for (const other of container.querySelectorAll(`${selector}[tabindex="0"]`)) other.setAttribute("tabindex", "-1");
-      el.setAttribute("tabindex", "0");
-      current = key(el);
-    }
+    if (key(el) !== current) hold(el);
     onFocus(el);
   });
   container.addEventListener("focusout", (e) => {

@@ -2,7 +2,7 @@
 // slider, the four phases with their progress (each a jump button), and "Apply update".
 
 import { PHASES, PHASE_NAMES, phaseProgress } from "../progress.js";
-import { h, setAttrs, setText, svg } from "./dom.js";
+import { h, setAttrs, setText, setValue, svg } from "./dom.js";
 
 // Icons drawn as SVG paths: the media-control glyphs are missing from many system fonts.
 const ICONS = {
@@ -64,7 +64,7 @@ export function mountPlayer(root, store) {
     setAttrs(play.firstChild.firstChild, { d: ICONS[playing ? "pause" : "play"] });
     const max = String(Math.max(0, trace.length - 1));
     if (slider.max !== max) slider.max = max;
-    if (slider.value !== String(step)) slider.value = step;
+    setValue(slider, step);
     setAttrs(slider, { "aria-valuetext": trace.length ? `Step ${step + 1} of ${trace.length}` : "No steps" });
     setText(counter, trace.length ? `${step + 1} / ${trace.length}` : "–");
     const progress = phaseProgress(trace, step);
