@@ -38,7 +38,7 @@ class BodyLimitMiddleware:
         while True:
             message = await receive()
             if message["type"] != "http.request":
-                return await self.app(scope, _replay([message]), send)
+                return await self.app(scope, replay([message]), send)
             chunk = message.get("body", b"")
             seen += len(chunk)
             if seen > self.max_bytes:
@@ -47,10 +47,10 @@ class BodyLimitMiddleware:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
-        await self.app(scope, _replay([{"type": "http.request", "body": body, "more_body": False}], receive), send)
+        await self.app(scope, replay([{"type": "http.request", "body": body, "more_body": False}], receive), send)
 
 
-def _replay(messages: list, then=None):
+def replay(messages: list, then=None):
     """A receive() that hands out the buffered messages, then waits on the real one."""
     pending = list(messages)
 

@@ -14,12 +14,12 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.routing import Route
 
 from . import __version__
 from .bodylimit import BodyLimitMiddleware
 from .config import Settings
 from .docs import router as docs_router
+from .fastpath import install as install_fast_path
 from .jsonsafe import finite_or_text
 from .main_paths import resource_dir
 from .routes import api, pages, torchviews
@@ -106,15 +106,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(Busy, busy)
     app.add_exception_handler(ClientGone, gone)
     app.include_router(api.router)
-    # The hottest route is also served by a plain Starlette route placed first, so it is the one
-    # that answers: FastAPI's per-request machinery (dependency solving, scope bookkeeping) cost
-    # ~50 µs of a lecture step's few hundred. The APIRoute above stays for the OpenAPI document;
-    # both call the same function, which reads its body and settings itself.
-    app.router.routes.insert(0, Route("/api/step", api.step, methods=["POST"]))
     app.include_router(torchviews.router)
     train_routes.install(app)  # its router, and its request schemas in the OpenAPI document
     app.include_router(pages.router)
     app.include_router(docs_router)
     app.mount("/static", StaticFiles(directory=resource_dir("static")), name="static")
+    install_fast_path(app, settings)  # POST /api/step's common case, answered before the middleware and routing
     install_security(app, settings)  # around everything, so errors, 404s and static files carry the headers too
     return app

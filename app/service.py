@@ -62,6 +62,11 @@ def parse(body: bytes, settings: Settings) -> StepRequest:
     return req
 
 
+def step_cost(req: StepRequest) -> int:
+    """Parameters × samples × backward passes: what a step's time grows with."""
+    return req.network.parameters() * len(req.x) * req.backward_passes
+
+
 def _error(e: dict) -> dict:
     """A validation error as the 422 shows it: the field's path, the message, a short echo of the input."""
     echo = e.get("input")
@@ -106,6 +111,21 @@ def compute(req: StepRequest, threads: int = 1, check=None) -> tuple[StepResult,
             from None
 
 
+_GRAPH_JSON: dict[int, tuple[dict, orjson.Fragment]] = {}  # id(graph) → (graph, its JSON): a few structures
+
+
+def _graph_json(graph: dict) -> orjson.Fragment:
+    """The autograd graph's JSON, written once per graph: a session keeps one graph object per
+    structure and batch size (the graph has addresses, no numbers), and writing it cost the
+    lecture's answer ~50k instructions, more than all of its numbers."""
+    entry = _GRAPH_JSON.get(id(graph))
+    if entry is None or entry[0] is not graph:
+        if len(_GRAPH_JSON) >= 256:
+            _GRAPH_JSON.clear()
+        entry = _GRAPH_JSON[id(graph)] = (graph, orjson.Fragment(orjson.dumps(graph)))
+    return entry[1]
+
+
 def answer(req: StepRequest, result: StepResult, key: str) -> dict:
     """The step answer (API v1 keys, plus explain_key and the numbers the explanation names)."""
     r = result
@@ -120,7 +140,7 @@ def answer(req: StepRequest, result: StepResult, key: str) -> dict:
         "network_after": _network(req.network, r.weights_after, r.biases_after),
         "optimizer": req.optimizer.model_dump(),
         "optimizer_state": r.state,
-        "autograd": r.graph,
+        "autograd": _graph_json(r.graph),
         "trace_sample": req.trace_sample,
         "dtype": req.dtype,
         "explain_key": key,

@@ -159,19 +159,3 @@ def test_every_field_of_the_contract_has_a_description_in_the_openapi_schema(cli
         assert props
         undocumented = [p for p, s in props.items() if not s.get("description")]
         assert not undocumented, f"{name}: {undocumented}"
-
-
-def test_the_step_route_served_first_keeps_the_documented_behaviour(client):
-    """/api/step is answered by a plain route placed first (no per-request dependency solving):
-    its answers still carry the security headers, its errors are the API's, and GET is 405 naming POST."""
-    from app.engine.presets import get_preset
-
-    ok = client.post("/api/step", json=get_preset("lecture"))
-    assert ok.status_code == 200 and ok.headers["x-content-type-options"] == "nosniff"
-    assert abs(ok.json()["output"][0][0] - 0.6428) < 5e-5
-    bad = client.post("/api/step", content=b"{")
-    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body"]
-    wrong = client.get("/api/step")
-    assert wrong.status_code == 405 and wrong.headers["allow"] == "POST"
-    first = client.app.router.routes[0]
-    assert first.path == "/api/step" and first.endpoint.__module__ == "app.routes.api"

@@ -10,6 +10,7 @@ import threading
 import pytest
 import torch
 
+import app.fastpath as fastpath
 import app.routes.api as api
 from helpers import app_client, step
 
@@ -86,8 +87,9 @@ def _costly(cost: int) -> dict:
 
 def test_a_costly_step_runs_on_an_engine_thread_and_the_lecture_inline_on_the_event_loop(monkeypatch):
     calls: list = []
-    monkeypatch.setattr(api, "parse", _where(calls, api.parse))
-    monkeypatch.setattr(api, "answer_bytes", _where(calls, api.answer_bytes))
+    for module in (api, fastpath):  # the fast path parses every small body; the route gets a costly one parsed
+        monkeypatch.setattr(module, "parse", _where(calls, module.parse))
+        monkeypatch.setattr(module, "answer_bytes", _where(calls, module.answer_bytes))
     with app_client(torch_threads=1) as c:
         settings = c.app.state.settings
         costly = _costly(settings.inline_max_cost)

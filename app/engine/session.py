@@ -18,7 +18,7 @@ from torch import nn
 from ..registry import LOSSES
 from .graph import autograd_graph
 from .network import DTYPES, MLP, initial_parameters, linear
-from .ops import make_activation, make_loss, make_optimizer
+from .ops import make_activation, make_loss, make_optimizer, optimizer_step
 from .optim_state import dump_state, load_state
 from .passes import BackwardOrder, PassGrads, infer, load_grads
 from .stepio import Shape, StepInput, StepResult, all_finite, as_array, as_tensor
@@ -78,6 +78,7 @@ class Session:
             phi.negative_slope = inp.slopes[k]
         if self.optimizer is None:
             self.optimizer = make_optimizer(self.shape.optimizer, self.params, inp.hyper)
+            self.optimizer_step = optimizer_step(self.optimizer)
         else:
             self.optimizer.param_groups[0].update(inp.hyper)
             self.optimizer.state.clear()
@@ -139,7 +140,7 @@ class Session:
             loss_rest = float("nan") if nan_out else self._loss_rest(output, y, inp.shown_terms)
         check("the optimizer's step")
         if self.optimizer is not None:
-            self.optimizer.step()
+            self.optimizer_step()
         check("reading the values")
         pre = [as_array(s) for s, _ in captured]
         post = [as_array(z) for _, z in captured]

@@ -13,8 +13,9 @@ from fastapi.responses import Response
 
 from .. import __version__
 from ..schemas import Explanation, Health, PresetSummary, StepRequest, StepResponse
+from ..fastpath import PARSED
 from ..scheduler import watch_disconnect
-from ..service import RequestInvalid, answer_bytes, explain_bytes, parse
+from ..service import RequestInvalid, answer_bytes, explain_bytes, parse, step_cost
 from .errors import ERRORS
 from .deps import SettingsDep
 
@@ -51,24 +52,25 @@ def _parse(body: bytes, settings, check) -> StepRequest:
 @router.post("/step", response_model=StepResponse, openapi_extra=_BODY, responses=ERRORS)
 async def step(request: Request) -> Response:
     """Forward pass, loss, backward pass and optimizer step, every number returned (keyed by address)."""
-    settings = request.app.state.settings  # read here, not as a dependency: the hottest route, kept lean
-    body = await request.body()
+    settings = request.app.state.settings
+    parsed = request.scope.get(PARSED)  # what the fast path made of a body it read whole (see app/fastpath.py)
     try:
-        if len(body) > settings.inline_max_bytes:  # a large body is parsed and checked off the event loop too
-            req = await _scheduled(request, len(body) // 8, _parse, body, settings)
+        if isinstance(parsed, RequestInvalid):
+            raise parsed
+        if parsed is not None:
+            req = parsed
         else:
-            req = parse(body, settings)
-        if _cost(req) <= settings.inline_max_cost:
+            body = await request.body()
+            if len(body) > settings.inline_max_bytes:  # a large body is parsed and checked off the event loop too
+                req = await _scheduled(request, len(body) // 8, _parse, body, settings)
+            else:
+                req = parse(body, settings)
+        if step_cost(req) <= settings.inline_max_cost:
             # A small step runs here: the hop to a thread costs more than the lecture's whole step.
             return Response(answer_bytes(req, settings), media_type="application/json")
     except RequestInvalid as exc:
         raise RequestValidationError(exc.errors) from None
-    return Response(await _scheduled(request, _cost(req), answer_bytes, req, settings), media_type="application/json")
-
-
-def _cost(req: StepRequest) -> int:
-    """Parameters × samples × backward passes: what a step's time grows with."""
-    return req.network.parameters() * len(req.x) * req.backward_passes
+    return Response(await _scheduled(request, step_cost(req), answer_bytes, req, settings), media_type="application/json")
 
 
 @router.post("/explain", response_model=Explanation, openapi_extra=_BODY, responses=ERRORS)
@@ -82,7 +84,7 @@ async def explain(request: Request, settings: SettingsDep) -> Response:
             req = parse(body, settings)
         except RequestInvalid as exc:
             raise RequestValidationError(exc.errors) from None
-        cost = _cost(req)  # the explanation grows with the parameters and samples, not with the body
+        cost = step_cost(req)  # the explanation grows with the parameters and samples, not with the body
     content = await _scheduled(request, cost, explain_bytes, body, settings, gzipped)
     headers = {"vary": "Accept-Encoding"} | ({"content-encoding": "gzip"} if gzipped else {})
     return Response(content, media_type="application/json", headers=headers)

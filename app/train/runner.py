@@ -17,7 +17,7 @@ import torch
 from torch import nn
 
 from ..engine.network import MLP, initial_parameters, linear
-from ..engine.ops import make_activation, make_loss, make_optimizer
+from ..engine.ops import make_activation, make_loss, make_optimizer, optimizer_step
 from ..engine.optim_state import dump_state, load_state
 from ..registry import ACTIVATIONS
 from .batches import Batches
@@ -84,6 +84,7 @@ class Run:
         self.names = {id(p): n for n, p in self.named.items()}
         trainable = self.trainable = [p for p in self.named.values() if p.requires_grad]
         self.optimizer = make_optimizer(plan.optimizer, trainable, plan.hyper) if trainable else None
+        self.optimizer_step = optimizer_step(self.optimizer) if trainable else None
         if self.optimizer is not None:
             load_state(plan.state, plan.optimizer, self.optimizer, self.named)  # SpecError: a 422 at its path
         self.loss_fn = make_loss(net["loss"])
@@ -127,7 +128,7 @@ class Run:
 
     def _take(self, count: int) -> dict:
         """Take `count` steps; what the lines need, as tensors and lists."""
-        opt, forwards = self.optimizer, self.forwards
+        step, forwards = self.optimizer_step, self.forwards
         losses, outs, targets, sizes, rows, grads, test_losses, test_outs = [], [], [], [], [], [], [], []
         for k in range(self.k + 1, self.k + count + 1):
             xb, yb, r = self._batch(k)
@@ -144,8 +145,8 @@ class Run:
                 p.grad = None
             if loss.requires_grad:
                 loss.backward()
-            if opt is not None:
-                opt.step()
+            if step is not None:
+                step()
             losses.append(loss)  # read in _lines under no_grad (backward has freed its graph's buffers)
             grads.append([w.grad for w in self.weights])
             rows.append(r)
