@@ -3,7 +3,7 @@
 
 import { checkNumber, fmt } from "../format.js";
 import { makeSymbols } from "../symbols.js";
-import { h } from "./dom.js";
+import { h, setText, setValue } from "./dom.js";
 
 export function mountBatch(root, store) {
   const table = h("table", { class: "batch", "data-batch": "" });
@@ -28,15 +28,17 @@ export function mountBatch(root, store) {
       shapeKey = key;
       cells = build(table, caption, store, req, nIn, nOut, classes, makeSymbols(explanation?.symbols));
     }
-    caption.textContent = response ? `${req.x.length} sample${req.x.length > 1 ? "s" : ""} · batch loss L = ${fmt(response.loss)}` : "Samples";
+    // Each answer: only what changed is written (an edit of a weight changes the ŷ column, not the samples).
+    setText(caption, response ? `${req.x.length} sample${req.x.length > 1 ? "s" : ""} · batch loss L = ${fmt(response.loss)}` : "Samples");
     cells.forEach((row, s) => {
-      row.radio.checked = s === traceSample;
+      if (row.radio.checked !== (s === traceSample)) row.radio.checked = s === traceSample;
       row.inputs.forEach(({ input, get }) => {
-        if (document.activeElement !== input) input.value = String(get(req));
+        if (document.activeElement !== input) setValue(input, get(req));
       });
       const out = response?.output?.[s];
-      row.yhat.textContent = out ? out.map((v) => fmt(v)).join(", ") : "";
-      row.yhat.title = row.yhat.textContent; // a long ŷ (a diverging net's) ends in "…" in its column
+      const text = out ? out.map((v) => fmt(v)).join(", ") : "";
+      setText(row.yhat, text);
+      if (row.yhat.title !== text) row.yhat.title = text; // a long ŷ (a diverging net's) ends in "…" in its column
     });
     add.disabled = req.x.length >= 64;
   });

@@ -37,7 +37,11 @@ export function setAttrs(node, attrs) {
 
 /** Set textContent only when it changed (keeps repaints cheap and selection stable). */
 export function setText(node, text) {
-  if (node.textContent !== text) node.textContent = text;
+  if (node.textContent === text) return;
+  // A lone text node is changed in place: a new one would be a new node to style, not just new text to lay out.
+  const only = node.firstChild;
+  if (text !== "" && only?.nodeType === 3 && !only.nextSibling) only.data = text;
+  else node.textContent = text;
 }
 
 /** Set a field's value only when it changed (a rewritten field re-reads its text and lays itself out again). */

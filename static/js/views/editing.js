@@ -10,6 +10,12 @@ import { getValue } from "../netedit.js";
 import { h } from "./dom.js";
 
 const SCRUB_START_PX = 4;
+// The store's reasons that show an edit: its answer, the edit on its own (after the store's
+// grace, or a structural change), or the server's error.
+const EDIT_SHOWN = new Set(["response", "request", "error"]);
+// An editor closing with its edit goes after this long whatever happens (the store shows
+// every edit within its grace, so this never decides in practice).
+const CLOSE_FALLBACK_MS = 500;
 
 export function mountEditing(root, store) {
   let drag = null;
@@ -26,7 +32,9 @@ export function mountEditing(root, store) {
 
   root.addEventListener("pointerdown", (e) => {
     const target = e.target.closest("[data-editable]");
-    // An editor left open with a refused value is closed by a click on another element.
+    // An editor left open with a refused value is closed by a click on another element; one
+    // waiting to close with its edit's repaint goes at once.
+    if (editor?.closing) editor.closing();
     if (editor && !editor.contains(e.target) && editor.dataset.stale !== undefined) editor.close?.();
     if (!target || e.button !== 0 || editor) return;
     const ref = target.getAttribute("data-editable");
@@ -91,7 +99,7 @@ export function mountEditing(root, store) {
       value: exact(current(ref)),
     });
     const hint = h("span", { class: "editor-hint", role: "alert", "data-editor-hint": "" });
-    editor = h("div", { class: "editor" }, input, hint);
+    const shell = (editor = h("div", { class: "editor" }, input, hint));
     const width = 170;
     const left = Math.min(Math.max(0, box.left - host.left + box.width / 2 - width / 2), host.width - width);
     editor.style.left = `${left}px`;
@@ -101,17 +109,45 @@ export function mountEditing(root, store) {
     input.focus();
     input.select();
 
-    let done = false;
+    let done = false; // closed, or closing with its edit's repaint
     editor.close = () => close(false);
     const close = (refocus) => {
       if (done) return;
       done = true;
+      finish(refocus);
+    };
+    const finish = (refocus) => {
       // Focus moves back before the editor goes: removing a focused field makes the browser
       // lay the page out at once to refocus, and focus() would lay it out a second time.
-      if (refocus) root.querySelector(`[data-editable="${ref}"]`)?.focus({ preventScroll: true });
-      editor?.remove();
-      editor = null;
+      // (Not if the hand moved it elsewhere while the editor waited for its edit's repaint.)
+      if (refocus && shell.contains(document.activeElement)) root.querySelector(`[data-editable="${ref}"]`)?.focus({ preventScroll: true });
+      shell.remove();
+      if (editor === shell) editor = null;
       store.set({ editing: null }, "editing");
+    };
+    // A value sent by Enter: the editor goes with the edit's own repaint — its answer, or the
+    // edit shown without it after the store's grace — once every view has drawn it. The page
+    // then renders once per typed value, not twice (the editor's close, then the numbers), and
+    // the old number never shows in between. Keys typed meanwhile go nowhere.
+    const closeWithEdit = () => {
+      done = true;
+      const stop = () => {
+        store.removeEventListener("change", shown);
+        clearTimeout(fallback);
+        shell.closing = null;
+      };
+      const shown = (e) => {
+        if (!EDIT_SHOWN.has(e.detail.reason)) return;
+        stop();
+        queueMicrotask(() => finish(true)); // after the other views' listeners
+      };
+      const fallback = setTimeout(() => shown({ detail: { reason: "request" } }), CLOSE_FALLBACK_MS);
+      store.addEventListener("change", shown);
+      // A click on the diagram meanwhile (another element to edit) does not wait.
+      shell.closing = () => {
+        stop();
+        finish(false);
+      };
     };
     const commit = () => {
       const limits = isClass(ref) ? { integer: true, min: 0, max: classes() - 1 } : {};
@@ -129,9 +165,13 @@ export function mountEditing(root, store) {
     };
     input.addEventListener("keydown", (e) => {
       e.stopPropagation(); // the player's keys must not fire while typing
-      if (e.key === "Enter") {
+      if (done) e.preventDefault();
+      else if (e.key === "Enter") {
         e.preventDefault();
-        if (commit()) close(true);
+        const before = store.state.request;
+        if (!commit()) return;
+        if (store.state.request === before) close(true); // the same value: nothing to wait for
+        else closeWithEdit();
       } else if (e.key === "Escape") {
         e.preventDefault();
         close(true);

@@ -50,6 +50,7 @@ export function mountGraphControls(root, store) {
   }
 
   store.addEventListener("change", (e) => {
-    if (!["highlight", "editing", "playing"].includes(e.detail.reason)) paint();
+    // Not on "pending": the controls follow the edit when it is shown (as the player's Apply does).
+    if (!["highlight", "editing", "playing", "pending"].includes(e.detail.reason)) paint();
   });
 }

@@ -56,7 +56,9 @@ export function mountPlayer(root, store) {
 
   store.addEventListener("change", (e) => {
     const reason = e.detail.reason;
-    if (reason === "highlight" || reason === "editing") return;
+    // "pending" changes nothing here until the edit is shown (reason "request", after the store's
+    // grace, or its answer): a fast answer then costs no rendering of its own for Apply's state.
+    if (reason === "highlight" || reason === "editing" || reason === "pending") return;
     const { response, step, playing } = store.state;
     const trace = response ? store.steps : [];
     // Every write below is skipped when nothing changed: this runs on each answer of a drag.
