@@ -56,7 +56,8 @@ export function ranks(nodes, edges) {
  * with x, y the box's top-left corner; within a rank, boxes sit under their parents (barycentre).
  * `beside(node)` true: a leaf with one parent (or a root with one child) sits in its
  * neighbour's row, next to it, instead of a row of its own — the graph gets shorter, so it fits
- * a projector's panel — unless that row would get wider than `maxWidth`.
+ * a projector's panel — unless that row would get wider than `maxWidth`. A rank wider than
+ * `maxWidth` is laid out over several rows (each node's `lane` is its row).
  */
 export function layoutDag(nodes, edges, size, { gap = 24, rowGap = 48, pad = 8, beside = null, maxWidth = Infinity } = {}) {
   const rank = ranks(nodes, edges);
@@ -112,29 +113,45 @@ export function layoutDag(nodes, edges, size, { gap = 24, rowGap = 48, pad = 8, 
     full.forEach((id, k) => pos.set(id, k));
   });
   const rowWidth = (row) => row.reduce((s, id) => s + sizes.get(id).w, 0) + gap * (row.length - 1);
-  const width = Math.max(0, ...rows.map(rowWidth)) + 2 * pad;
+  // A rank still wider than maxWidth (three AccumulateGrad boxes at 24 px beside a 1024 px
+  // projector's explanation) takes as many rows as it needs, in its order: never wider.
+  const lanes = [];
+  for (const row of rows.filter(Boolean)) {
+    let lane = [];
+    for (const id of row) {
+      if (lane.length && rowWidth([...lane, id]) + 2 * pad > maxWidth) {
+        lanes.push(lane);
+        lane = [];
+      }
+      lane.push(id);
+    }
+    lanes.push(lane);
+  }
+  const width = Math.max(0, ...lanes.map(rowWidth)) + 2 * pad;
   const placed = new Map();
   let y = pad;
-  for (const row of rows) {
+  lanes.forEach((row, lane) => {
     const h = Math.max(...row.map((id) => sizes.get(id).h));
     let x = (width - rowWidth(row)) / 2;
     for (const id of row) {
       const { w, h: hh } = sizes.get(id);
-      placed.set(id, { id, x, y: y + (h - hh) / 2, w, h: hh, rank: rank.get(id) });
+      placed.set(id, { id, x, y: y + (h - hh) / 2, w, h: hh, rank: rank.get(id), lane });
       x += w + gap;
     }
     y += h + rowGap;
-  }
+  });
   const height = y - rowGap + pad;
   const lines = edges.filter((e) => placed.has(e.from) && placed.has(e.to)).map((e) => {
     const a = placed.get(e.from);
     const b = placed.get(e.to);
-    if (a.rank === b.rank) {
+    if (a.lane === b.lane) {
       // Side by side: from the facing edge of one box to the other's, at mid-height.
       const right = a.x < b.x;
       const ym = a.y + a.h / 2;
       return { from: e.from, to: e.to, x1: right ? a.x + a.w : a.x, y1: ym, x2: right ? b.x : b.x + b.w, y2: ym };
     }
+    // Down to a lower row; up, for a side box that went to the row below its neighbour's.
+    if (a.lane > b.lane) return { from: e.from, to: e.to, x1: a.x + a.w / 2, y1: a.y, x2: b.x + b.w / 2, y2: b.y + b.h };
     return { from: e.from, to: e.to, x1: a.x + a.w / 2, y1: a.y + a.h, x2: b.x + b.w / 2, y2: b.y };
   });
   return { nodes: [...placed.values()], edges: lines, width, height };

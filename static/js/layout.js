@@ -52,7 +52,10 @@ export function layoutNetwork(sizes, { width, height, font, outputsAsClass = fal
     // each value on a plate over its circle, rather than a callout beside it that takes the
     // room the step's weight labels need.
     if (l === 0 && value === "none" && slot >= PLATE_ROW * font) value = "plate";
-    return { layer: l, units, slot, r, labels, value, x: colX[l] };
+    // A value wider than its circle sits on a plate where the column has a plate's height to
+    // spare (MyMiniMLP's 8 inputs on a projector), rather than being squeezed into the circle.
+    const plates = labels || value === "plate" || slot >= PLATE_ROW * font;
+    return { layer: l, units, slot, r, labels, value, plates, x: colX[l] };
   });
 
   const neurons = [];

@@ -31,7 +31,10 @@ const prefersDark = matchMedia("(prefers-color-scheme: dark)").matches;
 Object.assign(store.state, {
   theme: params.get("theme") || localStorage.getItem("backprop-lab-theme") || (prefersDark ? "dark" : "light"),
   presenting: params.has("present"),
-  panelOpen: params.has("panel") || innerWidth >= 1600,
+  // The Build panel opens by itself on a wide screen, except in presentation: on a projector
+  // it opens only when asked (?panel, a link that kept it open, B or the Build button).
+  panelOpen: params.has("panel") || (innerWidth >= 1600 && !params.has("present")),
+  panelAuto: !params.has("panel") && innerWidth >= 1600,
   explainOpen: !params.has("no-explain"),
   viewTab: params.get("view") || "diagram",
   beside: params.has("beside"), // a PyTorch view beside the diagram (views/beside.js)
@@ -41,6 +44,7 @@ Object.assign(store.state, {
 // A link's saved state (#v1.…) wins over the defaults: network, values, step and view.
 const link = await readLink();
 Object.assign(store.state, link?.patch ?? {});
+if (link?.patch && "panelOpen" in link.patch) store.state.panelAuto = false; // the link's own choice
 const keeper = new Keeper(store);
 
 mountToolbar($("[data-region=toolbar]"), store);

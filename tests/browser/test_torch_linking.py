@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
-from .layout_checks import OUTSIDE, SMALL_TEXT
+from .layout_checks import SMALL_TEXT
 from .statehelp import idle as linked
 from .test_page import EXPLAIN, idle, open_lecture
 from .test_torch_views import open_view, post_text, step_body
@@ -250,51 +249,7 @@ def test_the_players_step_marks_its_lines_in_the_code(page):
     assert all(re.search(r"linear_\d\.(weight|bias)", t) for t in current.all_text_contents())
 
 
-# Each view's panel and the boxes inside it that clip or scroll: none holds more than it shows.
-SCROLLS = r"""(view) => {
-  const panel = document.querySelector(`[data-view="${view}"]`);
-  const out = [];
-  for (const e of [panel, ...panel.querySelectorAll('*')]) {
-    if (!(e instanceof HTMLElement) || !e.getClientRects().length) continue;
-    const s = getComputedStyle(e);
-    if (e !== panel && s.overflowX === 'visible' && s.overflowY === 'visible') continue;
-    if (e.scrollHeight > e.clientHeight + 1 || e.scrollWidth > e.clientWidth + 1) {
-      out.push(`${e.tagName.toLowerCase()}.${e.className} holds ${e.scrollWidth}×${e.scrollHeight} in ${e.clientWidth}×${e.clientHeight}`);
-    }
-  }
-  const r = panel.getBoundingClientRect();
-  if (r.left < 0 || r.top < 0 || r.right > innerWidth + 1 || r.bottom > innerHeight + 1) out.push(`the panel is outside the window`);
-  return out;
-}"""
-
-
-def fits_without_scrolling(page, view, when):
-    scrolls = page.evaluate(SCROLLS, view)
-    assert scrolls == [], f"the {view} view scrolls ({when}): {scrolls}"
-    outside = page.evaluate(OUTSIDE)
-    assert outside == [], f"outside the window in the {view} view ({when}): {outside[:5]}"
-    small = page.evaluate(SMALL_TEXT, 24)
-    assert small == [], f"text under 24 px in the {view} view ({when}): {small[:5]}"
-
-
-@pytest.mark.parametrize("preset", ["lecture", "xor", "mini-mlp"])
-@pytest.mark.parametrize("view", ["tensors", "modules", "graph", "code"])
-def test_each_torch_view_fits_1280x720_presentation_without_scrolling(page, view, preset):
-    panel = open_present(page, view, preset)
-    for phase in ["forward", "backward", "update"]:
-        page.locator(f'[data-phase-button="{phase}"]').click()
-        if view == "code":
-            expect(panel.locator(".code-line.current").first).to_be_visible()
-        if view == "tensors":
-            expect(panel.locator("td[data-value] >> visible=true").first).to_be_visible()
-        if view == "graph":
-            expect(panel.locator("[data-grad-fn]").first).to_be_visible()
-            # Stepping autograd node by node: the line over the graph changes length, the graph stays in its panel.
-            page.locator("[data-graph-go=first]").click()
-            for k in range(panel.locator("[data-grad-fn]").count() + 1):
-                fits_without_scrolling(page, view, f"{phase} phase, autograd node {k + 1}")
-                page.locator("[data-graph-go=next]").click()
-        fits_without_scrolling(page, view, f"{phase} phase")
+# Each torch view at every projector size, normal and presenting: test_torch_fit.py.
 
 
 def test_the_code_view_on_a_projector_folds_what_the_step_does_not_use_and_copies_it_whole(page, server):

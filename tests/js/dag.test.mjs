@@ -50,6 +50,30 @@ test("the layout places every node once, inside the drawing, without overlaps in
   for (const e of lay.edges) assert.ok(e.y2 > e.y1, "edges run downward");
 });
 
+test("a rank wider than maxWidth takes several rows, each within it, its edges still between the boxes' sides", () => {
+  const wide = (n) => ({ w: n.kind === "parameter" ? 220 : 240, h: 60 });
+  const beside = (n) => n.kind === "parameter" || n.kind === "output";
+  const free = layoutDag(NODES, EDGES, wide, { gap: 12, rowGap: 12, pad: 4, beside });
+  assert.ok(free.width > 640, "three boxes in a row: wider than a 1024 px projector's panel");
+  const lay = layoutDag(NODES, EDGES, wide, { gap: 12, rowGap: 12, pad: 4, beside, maxWidth: 640 });
+  assert.ok(lay.width <= 640, `${lay.width} px wide`);
+  assert.equal(lay.nodes.length, NODES.length);
+  assert.ok(lay.height > free.height, "the rows it takes make it taller");
+  const at = new Map(lay.nodes.map((n) => [n.id, n]));
+  for (const a of lay.nodes) for (const b of lay.nodes) {
+    if (a === b) continue;
+    const apart = a.x + a.w <= b.x + 1e-9 || b.x + b.w <= a.x + 1e-9 || a.y + a.h <= b.y + 1e-9 || b.y + b.h <= a.y + 1e-9;
+    assert.ok(apart, `${a.id} and ${b.id} overlap`);
+  }
+  // Each edge starts on its box's border and ends on the other's.
+  const onBorder = (n, x, y) => (Math.abs(x - n.x) < 1e-6 || Math.abs(x - n.x - n.w) < 1e-6 || Math.abs(y - n.y) < 1e-6 || Math.abs(y - n.y - n.h) < 1e-6)
+    && x >= n.x - 1e-6 && x <= n.x + n.w + 1e-6 && y >= n.y - 1e-6 && y <= n.y + n.h + 1e-6;
+  for (const e of lay.edges) {
+    assert.ok(onBorder(at.get(e.from), e.x1, e.y1), `${e.from}→${e.to} starts off its box`);
+    assert.ok(onBorder(at.get(e.to), e.x2, e.y2), `${e.from}→${e.to} ends off its box`);
+  }
+});
+
 test("each Linear's Addmm, T and parameter leaves belong to its module; the activation, the loss and x to none", () => {
   const group = moduleOf(NODES, EDGES);
   assert.deepEqual(Object.fromEntries([...group].sort()), {

@@ -130,7 +130,7 @@ function formula(st, ctx, numbersOnly = false) {
     });
     const cls = line.result ? "rhs result" : line.numeric ? "rhs numbers" : "rhs";
     rows.push(h("div", { class: "lhs" }, left));
-    rows.push(h("div", { class: cls, "data-line": line.result ? "value" : line.numeric ? "numbers" : "symbols" }, ...right));
+    rows.push(h("div", { class: cls, "data-line": line.result ? "value" : line.numeric ? "numbers" : "symbols", "data-rel": i ? line.rel : null }, ...right));
   });
   return rows;
 }
@@ -141,7 +141,7 @@ function fit(math, fresh = true) {
   // A new formula starts from the panel's size; new numbers in the same formula keep the size
   // it was given (so a live edit is one measurement, not a reset and a second layout).
   if (fresh) math.style.fontSize = "";
-  math.classList.remove("wrap-products");
+  math.classList.remove("wrap-products", "lhs-above");
   const min = document.documentElement.hasAttribute("data-presenting") ? 24 : 15;
   let size = parseFloat(getComputedStyle(math).fontSize);
   // The formula's width scales with the font: one measurement gives the size that fits
@@ -150,6 +150,8 @@ function fit(math, fresh = true) {
     size = Math.max(min, Math.floor(size * (math.clientWidth / math.scrollWidth)) - (tries ? 1 : 0));
     math.style.fontSize = `${size}px`;
   }
-  // Still too wide at the smallest size: let long products break between their factors.
+  // Still too wide at the smallest size: the left-hand side on a line of its own gives the
+  // lines its width; only a product wider than that may break, between its factors.
+  if (math.scrollWidth > math.clientWidth + 1) math.classList.add("lhs-above");
   if (math.scrollWidth > math.clientWidth + 1) math.classList.add("wrap-products");
 }

@@ -121,8 +121,10 @@ export function mountGraph(root, store) {
     }
     el.replaceChildren();
     setAttrs(el, { width: lay.width, height: lay.height, viewBox: `0 0 ${lay.width} ${lay.height}` });
-    // A wide screen draws the graph larger; a projector never smaller than its 24 px text (it scrolls).
-    el.style.width = store.state.presenting ? `${lay.width}px` : `min(100%, ${Math.round(lay.width * 1.5)}px)`;
+    // A wide screen draws the graph larger, as tall as its panel at most (down to 0.8 of its size
+    // before it scrolls); a projector never smaller than its 24 px text.
+    const tall = room > 0 ? Math.max(0.8 * lay.width, (room * lay.width) / lay.height) : Infinity;
+    el.style.width = store.state.presenting ? `${lay.width}px` : `min(100%, ${Math.floor(Math.min(lay.width * 1.5, tall))}px)`;
     const marker = svg("marker", { id: "graph-arrow", viewBox: "0 0 10 10", refX: 10, refY: 5, markerUnits: "userSpaceOnUse",
       markerWidth: font * 0.6, markerHeight: font * 0.6, orient: "auto-start-reverse" }, svg("defs", {}, el));
     svg("path", { d: "M0,0 L10,5 L0,10 z", class: "graph-arrowhead" }, marker);

@@ -265,7 +265,7 @@ function paintNeuron(p, id, { s, at, mine, got, known, cur, target, show, nMax, 
     setText(p.grad, both ? gradText : "");
   }
   setAttrs(p.value, { y: both ? n.y - ly.r * 0.32 : n.y });
-  p.plateW = fitValue(p.value, p.plate, ly.r, font, ly.labels || ly.value === "plate");
+  p.plateW = fitValue(p.value, p.plate, ly.r, font, ly.plates);
   squeeze(p.grad, ly.r, font);
   setAttrs(p.grad, { y: n.y + ly.r * 0.4 });
   p.value.classList.toggle("grad", show.grads && !show.weights && Boolean(gradText));

@@ -44,7 +44,63 @@ export function placePills(b, labelled, callouts = []) {
   // Attributes are written only when they change: each write makes the browser lay the label out again.
   const put = (label, spot) => setAttrs(label, spot ? { visibility: null, transform: `translate(${spot.x},${spot.y})` } : { visibility: "hidden" });
   for (const c of callouts) put(c.p.label, spots.get(c.id));
-  for (const { p, id } of labelled) put(p.label, spots.get(id));
+  const t = anchorAt(first.map(({ p }) => p.edge));
+  for (const { p, id, first: f } of labelled) {
+    const spot = spots.get(id);
+    put(p.label, spot);
+    lead(p, f && spot ? spot : null, t, f);
+  }
+}
+
+// Where a leader line meets its edge: nearer the end where the step's edges are apart (they
+// meet at one neuron: a weighted sum's edges at its target, a gradient's at its source).
+function anchorAt(edges) {
+  const same = (k1, k2) => edges.length > 1 && edges.every((e) => e[k1] === edges[0][k1] && e[k2] === edges[0][k2]);
+  return same("x2", "y2") ? 0.3 : same("x1", "y1") ? 0.7 : 0.5;
+}
+
+// A step's label that found room only away from its edge (a 64-unit column leaves none beside
+// it) is tied to its edge by a leader line: from the label's side to a dot on the edge.
+function lead(p, spot, t, first) {
+  const e = p.edge;
+  const ax = e.x1 + t * (e.x2 - e.x1);
+  const ay = e.y1 + t * (e.y2 - e.y1);
+  const far = spot && distanceToSegment(spot, e) > spot.h * 0.75;
+  if (!far) {
+    if (p.leader) setAttrs(p.leader, { display: "none" });
+    return;
+  }
+  if (!p.leader) {
+    // Every leader under every label (one group first among the labels): a line never crosses a label's text.
+    const ns = "http://www.w3.org/2000/svg";
+    const labels = p.label.parentNode;
+    let under = labels.querySelector(":scope > g.leaders");
+    if (!under) {
+      under = document.createElementNS(ns, "g");
+      under.classList.add("leaders");
+      labels.prepend(under);
+    }
+    p.leader = document.createElementNS(ns, "g");
+    p.leader.classList.add("leader");
+    p.leader.dataset.leaderOf = p.label.dataset.edgeLabel ?? "";
+    p.leader.append(document.createElementNS(ns, "line"), document.createElementNS(ns, "circle"));
+    under.append(p.leader);
+  }
+  // From the label's side nearest the edge to the dot on the edge.
+  const dx = ax - spot.x;
+  const dy = ay - spot.y;
+  const k = Math.min(spot.w / 2 / Math.max(Math.abs(dx), 1e-9), spot.h / 2 / Math.max(Math.abs(dy), 1e-9), 1);
+  setAttrs(p.leader, { display: null, "data-first": first ? "" : null });
+  setAttrs(p.leader.firstChild, { x1: spot.x + dx * k, y1: spot.y + dy * k, x2: ax, y2: ay });
+  setAttrs(p.leader.lastChild, { cx: ax, cy: ay, r: Math.max(2.5, spot.h * 0.12) });
+}
+
+function distanceToSegment(pt, e) {
+  const vx = e.x2 - e.x1;
+  const vy = e.y2 - e.y1;
+  const len2 = vx * vx + vy * vy || 1;
+  const u = Math.min(1, Math.max(0, ((pt.x - e.x1) * vx + (pt.y - e.y1) * vy) / len2));
+  return Math.hypot(pt.x - (e.x1 + u * vx), pt.y - (e.y1 + u * vy));
 }
 
 // A weight's label pill: one or two lines, its background sized to the text.

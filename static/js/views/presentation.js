@@ -11,11 +11,33 @@ export function mountPresentation(store) {
   let wasPresenting = store.state.presenting;
   let ours = false; // fullscreen that presentation mode asked for (not the user's own F11)
 
+  // The Build panel that opened by itself on a wide screen steps aside while presenting and
+  // comes back afterwards; once the teacher opens or closes it, it is theirs and stays so.
+  let autoPanel = Boolean(store.state.panelAuto && store.state.panelOpen);
+  let panelWas = store.state.panelOpen;
+  let panelSteppedAside = false;
+  const setPanel = (open) => {
+    panelWas = open;
+    store.set({ panelOpen: open }, "panel");
+  };
+
   store.addEventListener("change", (e) => {
+    if (e.detail.reason === "panel" && store.state.panelOpen !== panelWas) {
+      panelWas = store.state.panelOpen;
+      autoPanel = false;
+      panelSteppedAside = false;
+    }
     if (e.detail.reason !== "present") return;
     const on = store.state.presenting;
     if (on === wasPresenting) return;
     wasPresenting = on;
+    if (on && autoPanel && store.state.panelOpen) {
+      panelSteppedAside = true;
+      setPanel(false);
+    } else if (!on && panelSteppedAside) {
+      panelSteppedAside = false;
+      setPanel(true);
+    }
     const doc = document;
     if (on && !doc.fullscreenElement && doc.documentElement.requestFullscreen) {
       // Refused without a user gesture (or by the browser): presentation mode works windowed.
