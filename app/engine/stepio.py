@@ -105,6 +105,6 @@ def as_array(t: torch.Tensor | None):
     float64 it equals (orjson would write float32's shortest repr, a different number)."""
     if t is None:
         return None
-    if t.requires_grad:  # s and z; a .grad or a parameter read under no_grad needs no detached copy
-        t = t.detach()
-    return t.numpy() if t.dtype == torch.float64 else t.double().numpy()
+    if t.dtype == torch.float64:  # force: s and z need grad; numpy() detaches them itself (no copy on the CPU)
+        return t.numpy(force=True)
+    return t.detach().double().numpy()
