@@ -34,6 +34,9 @@ class StepFastPath:
             return await self.app(scope, receive, send)
         settings = self.settings
         limit = min(settings.inline_max_bytes, settings.max_body_bytes)  # past either: the application's way
+        for key, value in scope["headers"]:  # a body announced too large is refused at once, unread
+            if key == b"content-length" and (not value.isdigit() or int(value) > limit):
+                return await self.app(scope, receive, send)
         chunks, seen = [], 0
         while True:
             message = await receive()

@@ -79,15 +79,17 @@ def test_a_client_gone_before_its_body_ends_gets_no_answer_and_no_error(client, 
     assert sent == [] and spied == []
 
 
-def _call(client, messages: list) -> list:
+def _call(client, messages: list, headers: list = (), asked: list | None = None) -> list:
     """The application called as uvicorn would, with these receive() messages; what it sent."""
     sent, pending = [], list(messages)
     scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
              "path": "/api/step", "raw_path": b"/api/step", "query_string": b"", "root_path": "",
-             "headers": [(b"host", b"testserver"), (b"content-type", b"application/json")],
+             "headers": [(b"host", b"testserver"), (b"content-type", b"application/json"), *headers],
              "client": ("127.0.0.1", 5000), "server": ("testserver", 80), "state": {}}
 
     async def receive():
+        if asked is not None:
+            asked.append(1)
         return pending.pop(0) if pending else {"type": "http.disconnect"}
 
     async def send(message):
@@ -106,6 +108,17 @@ def test_a_body_over_the_body_limit_is_refused_even_when_the_inline_limit_is_lar
         assert len(body) > 1024
         refused = c.post("/api/step", content=body, headers={"content-type": "application/json"})
         assert refused.status_code == 422 and "max_body_bytes" in refused.json()["detail"][0]["msg"]
+
+
+def test_a_body_announced_over_the_limit_is_refused_at_once_without_waiting_for_it(client, spied):
+    """Content-Length alone decides: the application's body limit answers before any byte is read."""
+    lecture = orjson.dumps(get_preset("lecture"))
+    asked: list = []  # receive() calls: a client that announced 100 GB and sent nothing yet would hang them
+    sent = _call(client, [], headers=[(b"content-length", b"99999999999")], asked=asked)
+    assert sent[0]["status"] == 422 and b"max_body_bytes" in sent[1]["body"] and spied == [] and asked == []
+    sent = _call(client, [{"type": "http.request", "body": lecture, "more_body": False}],
+                 headers=[(b"content-length", str(len(lecture)).encode())])
+    assert sent[0]["status"] == 200 and spied == ["fast.parse", "fast.answer_bytes"]
 
 
 def test_other_methods_paths_and_hosts_are_the_applications(client):
