@@ -223,3 +223,33 @@ def test_mini_mlps_inputs_are_whole_on_plates_and_no_product_breaks_when_present
     assert looked > 20
     check(pg, f"{viewport} present mini-mlp", True)
     assert not pg.errors, pg.errors
+
+
+RESULT = """() => {
+  const panel = document.querySelector('[data-testid=explain]');
+  const result = panel.querySelector('[data-line=value]').getBoundingClientRect();
+  const box = panel.getBoundingClientRect();
+  return { top: result.top, bottom: result.bottom, panelTop: box.top, panelBottom: box.bottom,
+           tall: panel.scrollHeight > panel.clientHeight + 1, scrolled: panel.scrollTop };
+}"""
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_the_result_of_a_tall_formula_is_in_view_when_presenting(pages, server, viewport):
+    """A weighted sum of 8 inputs at 24 px is taller than the panel at 1024×768: its result, the number
+    the class is waiting for, shows at the panel's bottom edge rather than below it."""
+    pg = pages(viewport)
+    pg.goto(f"{server.url}/?preset=mini-mlp&present")
+    ready(pg)
+    tall = 0
+    for k in [0, 3, 16, 2]:  # weighted sums of layer 1 (8 products), the output's (16), back to layer 1
+        pg.evaluate("k => window.backpropLab.goTo(k)", k)
+        pg.wait_for_timeout(80)  # the formula is fitted, and the panel scrolled, at the next frame
+        r = pg.evaluate(RESULT)
+        tall += r["tall"]
+        where = f"{viewport} step {k + 1}"
+        assert r["panelTop"] - 1 <= r["top"] and r["bottom"] <= r["panelBottom"] + 1, f"{where}: the result is out of view: {r}"
+        if not r["tall"]:
+            assert r["scrolled"] == 0, f"{where}: a formula that fits was scrolled"
+    if viewport == "1024x768":
+        assert tall, "the case this test is about (a formula taller than its panel) did not occur"

@@ -81,6 +81,7 @@ export function mountExplain(root, store) {
       requestAnimationFrame(() => {
         fitting = false;
         fit(math, fresh);
+        showResult(root, math, fresh);
       });
     }
     const symbol = (s) => symbolText(s.lhs.find((t) => t.t === "sym") ?? { s: "" });
@@ -137,6 +138,17 @@ function formula(st, ctx, numbersOnly = false) {
 
 // Shrink the formula until its widest line fits the panel (never below the mode's minimum:
 // 24 px in presentation mode), so a long product is not cut off.
+// A formula taller than its panel (a wide layer's weighted sum at 24 px on a small projector):
+// the panel scrolls just enough for the result to show at its bottom edge, keeping as much of
+// the top as it can; a new step starts from the top.
+function showResult(panel, math, fresh) {
+  if (fresh) panel.scrollTop = 0;
+  const result = math.querySelector("[data-line=value]");
+  if (!result || panel.scrollHeight <= panel.clientHeight + 1) return;
+  const below = result.getBoundingClientRect().bottom - panel.getBoundingClientRect().bottom;
+  if (below > 0) panel.scrollTop += Math.ceil(below) + 6;
+}
+
 function fit(math, fresh = true) {
   // A new formula starts from the panel's size; new numbers in the same formula keep the size
   // it was given (so a live edit is one measurement, not a reset and a second layout).
