@@ -5,11 +5,12 @@ middleware, the exit stack, telemetry, two body limits, routing, the Request and
 objects): ~0.2M instructions, more than the lecture's parse, check and answer together, and code
 that evicts the step's own from the cache between two requests. This layer sits inside the Host
 check and the security headers (security.install) and answers the one request that matters
-for throughput itself. It decides nothing on its own: whatever it does not answer goes on to the whole application with
-the body it read, which answers it exactly as before: another path, a body over `inline_max_bytes`
-or in several pieces, and, with what was made of it in the scope (PARSED) so that nothing is
-parsed twice, an invalid request (the 422 is written by the application's handler) or a step too
-large to run inline (the route queues it for the engine threads).
+for throughput itself. It decides nothing on its own: whatever it does not answer goes on to the
+whole application with the body it read, which answers it exactly as before: another path, a
+body announced or found over `inline_max_bytes`, a body in several pieces, and, with what was made
+of it in the scope (PARSED) so that nothing is parsed twice, an invalid request (the 422 is
+written by the application's handler) or a step too large to run inline (the route queues it
+for the engine threads).
 """
 
 from __future__ import annotations

@@ -139,14 +139,21 @@ function formula(st, ctx, numbersOnly = false) {
 // Shrink the formula until its widest line fits the panel (never below the mode's minimum:
 // 24 px in presentation mode), so a long product is not cut off.
 // A formula taller than its panel (a wide layer's weighted sum at 24 px on a small projector):
-// the panel scrolls just enough for the result to show at its bottom edge, keeping as much of
-// the top as it can; a new step starts from the top.
+// the panel scrolls for the result to show at its bottom edge, hiding whole lines at the top
+// (the fewest it can), never half of one; a new step starts from the top.
 function showResult(panel, math, fresh) {
   if (fresh) panel.scrollTop = 0;
   const result = math.querySelector("[data-line=value]");
   if (!result || panel.scrollHeight <= panel.clientHeight + 1) return;
-  const below = result.getBoundingClientRect().bottom - panel.getBoundingClientRect().bottom;
-  if (below > 0) panel.scrollTop += Math.ceil(below) + 6;
+  const box = panel.getBoundingClientRect();
+  const below = result.getBoundingClientRect().bottom - box.bottom;
+  if (below <= 0) return;
+  const need = panel.scrollTop + below + 6;
+  const origin = box.top - panel.scrollTop + 4; // where scrollTop 0 puts the content, less a margin
+  // (the formula's rows are display: contents: their cells have the boxes)
+  const boxes = [...panel.children, ...math.querySelectorAll(":scope > *, :scope > * > *")].map((el) => el.getBoundingClientRect());
+  const lines = boxes.filter((r) => r.height > 0).map((r) => r.top - origin);
+  panel.scrollTop = Math.ceil(lines.filter((top) => top >= need).sort((a, b) => a - b)[0] ?? need);
 }
 
 function fit(math, fresh = true) {
