@@ -6,6 +6,10 @@
 Runs `app.cli.main` with `app.main.create_app` swapped for `create_hello_app`, so uvicorn
 gets exactly the options the real server gets. POST /hello reads the body and answers a
 small JSON; GET /api/health answers as the real server's does, for the readiness check.
+
+POST /floor?numbers=N is the floor of any step server: hello, plus the body parsed by orjson,
+the bare torch step on its numbers (bench_nets.floor_step) and N random float64 numbers written
+by orjson, as many as the app's answer carries. No validation, no intermediate value kept or read.
 """
 
 from __future__ import annotations
@@ -13,12 +17,15 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import orjson
+
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+for _path in (str(ROOT), str(ROOT / "benchmarks")):
+    if _path not in sys.path:
+        sys.path.insert(0, _path)
 
 
 def create_hello_app(settings=None):
@@ -30,6 +37,27 @@ def create_hello_app(settings=None):
         """Read the body, parse nothing, answer a constant."""
         await request.body()
         return Response(b'{"hello":"world"}', media_type="application/json")
+
+    floors: dict = {}  # body → its network's floor step (the benchmark sends one body per network)
+
+    @app.post("/floor")
+    async def floor(request: Request, numbers: int) -> Response:
+        """Parse, take the bare step on the request's numbers, write `numbers` numbers."""
+        body = await request.body()
+        req = orjson.loads(body)
+        entry = floors.get(body)
+        if entry is None:
+            import numpy as np
+            import torch
+
+            from bench_nets import floor_step
+
+            torch.set_num_threads(1)  # as the app's engine threads
+            entry = floors[body] = floor_step(req), np.random.default_rng(0).standard_normal(numbers)
+        step, values = entry
+        step(req)
+        return Response(orjson.dumps({"numbers": values}, option=orjson.OPT_SERIALIZE_NUMPY),
+                        media_type="application/json")
 
     @app.get("/api/health")
     async def health() -> dict:

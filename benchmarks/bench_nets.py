@@ -85,12 +85,9 @@ def session_step(body: bytes) -> Callable[[], object]:
     return lambda: run(inp, settings.torch_threads)
 
 
-def bare_step(request: dict, network: dict) -> Callable[[], None]:
-    """A bare torch step of the same network: zero_grad, forward, loss, backward, optimizer step.
-
-    `network` is the engine's answer's `network` (every weight filled in, seeded ones too).
-    The module, loss, optimizer and tensors are built once; each call is one training step.
-    """
+def _bare_modules(request: dict, network: dict):
+    """nn.Sequential of nn.Linear and activation modules holding `network`'s weights, its loss
+    module and its SGD optimizer, built as a plain torch script would; and the dtype."""
     import torch
     from torch import nn
 
@@ -109,7 +106,18 @@ def bare_step(request: dict, network: dict) -> Callable[[], None]:
     spec = {"name": "sgd", "lr": 0.1, **request.get("optimizer", {})}
     if spec.pop("name") != "sgd":
         raise ValueError("the bare step is written for SGD, the optimizer of every measured net")
-    optimizer = torch.optim.SGD(net.parameters(), **spec)
+    return net, loss_fn, torch.optim.SGD(net.parameters(), **spec), dtype
+
+
+def bare_step(request: dict, network: dict) -> Callable[[], None]:
+    """A bare torch step of the same network: zero_grad, forward, loss, backward, optimizer step.
+
+    `network` is the engine's answer's `network` (every weight filled in, seeded ones too).
+    The module, loss, optimizer and tensors are built once; each call is one training step.
+    """
+    import torch
+
+    net, loss_fn, optimizer, dtype = _bare_modules(request, network)
     x = torch.tensor(request["x"], dtype=dtype)
     y = torch.tensor(request["y"], dtype=dtype)
 
@@ -120,3 +128,43 @@ def bare_step(request: dict, network: dict) -> Callable[[], None]:
         optimizer.step()
 
     return step
+
+
+def floor_step(request: dict) -> Callable[[dict], None]:
+    """The bare step on each request's own numbers: every weight, bias, input and target copied in
+    from the parsed request's lists (through numpy), then zero_grad, forward, loss, backward and
+    the optimizer's step. The modules are built once, from this request (its weights given)."""
+    import numpy as np
+    import torch
+
+    net, loss_fn, optimizer, dtype = _bare_modules(request, request["network"])
+    linears = [m for m in net if isinstance(m, torch.nn.Linear)]
+
+    def tensor(values: list) -> torch.Tensor:
+        return torch.from_numpy(np.array(values, dtype=np.float64)).to(dtype)
+
+    def step(req: dict) -> None:
+        """One training step on req's numbers."""
+        with torch.no_grad():
+            for linear, layer in zip(linears, req["network"]["layers"]):
+                linear.weight.copy_(tensor(layer["weights"]))
+                linear.bias.copy_(tensor(layer["biases"]))
+        optimizer.zero_grad()
+        loss_fn(net(tensor(req["x"])), tensor(req["y"])).backward()
+        optimizer.step()
+
+    return step
+
+
+def answer_numbers(answer: bytes) -> int:
+    """How many computed numbers (floats) a step answer carries; the autograd graph, structure only, not counted."""
+    def count(value) -> int:
+        if isinstance(value, float):
+            return 1
+        if isinstance(value, list):
+            return sum(count(v) for v in value)
+        if isinstance(value, dict):
+            return sum(count(v) for k, v in value.items() if k != "autograd")
+        return 0
+
+    return count(json.loads(answer))
