@@ -8,7 +8,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Callable
 
-from bench_common import interleaved_medians
 from bench_nets import bare_step, engine_step, session_step, step_request
 
 
@@ -32,7 +31,6 @@ class Context:
     rate: float
     folder: Path
     results: dict = field(default_factory=dict)
-    bare_s: dict = field(default_factory=dict)
 
     @property
     def rounds(self) -> int:
@@ -78,11 +76,3 @@ class Context:
             self.engine(body)
         bare = bare_step(step_request(name), json.loads(answer)["network"])
         return Prepared(body, lambda: self.engine(body), session_step(body), bare, len(answer))
-
-    def bare_seconds(self, names: tuple[str, ...]) -> dict:
-        """Seconds per bare torch step of each network: section 1's figures, else measured now."""
-        missing = [name for name in names if name not in self.bare_s]
-        if missing:
-            fns = {name: self.prepare(name).bare for name in missing}
-            self.bare_s.update(interleaved_medians(fns, self.rounds, self.block_s))
-        return {name: self.bare_s[name] for name in names}

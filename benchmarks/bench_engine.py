@@ -16,7 +16,6 @@ def compare(ctx: Context, name: str) -> dict:
     prepared = ctx.prepare(name)
     fns = {"session": prepared.session, "engine": prepared.engine, "bare": prepared.bare}
     times = interleaved_medians(fns, ctx.rounds, ctx.block_s)
-    ctx.bare_s[name] = times["bare"]
     return {"session_s": times["session"], "engine_s": times["engine"], "bare_s": times["bare"],
             "session_ratio": times["session"] / times["bare"], "ratio": times["engine"] / times["bare"],
             "request_bytes": len(prepared.body), "answer_bytes": prepared.answer_bytes}

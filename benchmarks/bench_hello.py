@@ -7,9 +7,10 @@ Runs `app.cli.main` with `app.main.create_app` swapped for `create_hello_app`, s
 gets exactly the options the real server gets. POST /hello reads the body and answers a
 small JSON; GET /api/health answers as the real server's does, for the readiness check.
 
-POST /floor?numbers=N is the floor of any step server: hello, plus the body parsed by orjson,
-the bare torch step on its numbers (bench_nets.floor_step) and N random float64 numbers written
-by orjson, as many as the app's answer carries. No validation, no intermediate value kept or read.
+POST /floor?numbers=N is the floor of any step server: answered straight from ASGI (thinner than
+/hello's FastAPI route), the body parsed by orjson, the bare torch step on its numbers
+(bench_nets.floor_step) and N random float64 numbers written by orjson, as many as the app's
+answer carries. No validation, no intermediate value kept or read.
 """
 
 from __future__ import annotations
@@ -38,14 +39,33 @@ def create_hello_app(settings=None):
         await request.body()
         return Response(b'{"hello":"world"}', media_type="application/json")
 
-    floors: dict = {}  # body → its network's floor step (the benchmark sends one body per network)
+    @app.get("/api/health")
+    async def health() -> dict:
+        """Up."""
+        return {"status": "ok"}
 
-    @app.post("/floor")
-    async def floor(request: Request, numbers: int) -> Response:
-        """Parse, take the bare step on the request's numbers, write `numbers` numbers."""
-        body = await request.body()
+    return Floor(app)
+
+
+class Floor:
+    """POST /floor?numbers=N answered straight from ASGI, as thin as a server can be (no routing, no
+    Request, no middleware): the body parsed by orjson, the bare step on its numbers, N numbers written."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.steps: dict = {}  # body → its network's floor step (the benchmark sends one body per network)
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["path"] != "/floor":
+            await self.app(scope, receive, send)
+            return
+        body, more = b"", True
+        while more:
+            message = await receive()
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
         req = orjson.loads(body)
-        entry = floors.get(body)
+        entry = self.steps.get(body)
         if entry is None:
             import numpy as np
             import torch
@@ -53,18 +73,14 @@ def create_hello_app(settings=None):
             from bench_nets import floor_step
 
             torch.set_num_threads(1)  # as the app's engine threads
-            entry = floors[body] = floor_step(req), np.random.default_rng(0).standard_normal(numbers)
+            numbers = int(scope["query_string"].decode().partition("numbers=")[2])
+            entry = self.steps[body] = floor_step(req), np.random.default_rng(0).standard_normal(numbers)
         step, values = entry
         step(req)
-        return Response(orjson.dumps({"numbers": values}, option=orjson.OPT_SERIALIZE_NUMPY),
-                        media_type="application/json")
-
-    @app.get("/api/health")
-    async def health() -> dict:
-        """Up."""
-        return {"status": "ok"}
-
-    return app
+        answer = orjson.dumps({"numbers": values}, option=orjson.OPT_SERIALIZE_NUMPY)
+        await send({"type": "http.response.start", "status": 200, "headers": [
+            (b"content-type", b"application/json"), (b"content-length", str(len(answer)).encode())]})
+        await send({"type": "http.response.body", "body": answer})
 
 
 def main() -> None:

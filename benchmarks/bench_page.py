@@ -186,7 +186,7 @@ async def drag_answers(page, ref: str, seconds: float, rate: float = DRIVER_RATE
     t0 = await page.evaluate(COUNT_ANSWERS)
     sent, k = [], 0
     start = time.perf_counter()
-    while (now := time.perf_counter() - start) < seconds:
+    while time.perf_counter() - start < seconds:
         k += 1
         sent.append(asyncio.ensure_future(mouse("mouseMoved", x + 5 + 40 * abs(((k % 80) - 40) / 40))))
         await asyncio.sleep(max(0.0, k / rate - (time.perf_counter() - start)))

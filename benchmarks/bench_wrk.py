@@ -8,7 +8,7 @@ import statistics
 import subprocess
 from pathlib import Path
 
-from bench_common import HOST
+from bench_common import HOST, calls_per_block, per_call
 
 WRK_MISSING = ("wrk is not installed, so this section was skipped. Install it with "
                "`apt-get install -y wrk` (Debian/Ubuntu) or `brew install wrk` (macOS), then run again.")
@@ -70,22 +70,32 @@ def run_wrk(server, path: str, body_file: Path, lua: Path, seconds: int, connect
             "server_cpu_per_request": server_cpu / done, "wrk_cpu_per_request": wrk_cpu / done}
 
 
-def alternated_wrk(targets: dict, rounds: int, seconds: int, lua: Path) -> dict:
+def alternated_wrk(targets: dict, rounds: int, seconds: int, lua: Path, local: dict | None = None,
+                   block_s: float = 0.5) -> dict:
     """wrk runs of every target in alternated blocks (order reversed every other round); medians.
 
     targets: key → (server, path, body file, connections). A short run of each first warms up.
+    local: key → fn, timed in this process for a block of about block_s in every round, between
+    the wrk runs (no load running then), so that a figure made of both comes from one round.
     """
     for server, path, body_file, connections in targets.values():
         run_wrk(server, path, body_file, lua, 1, connections)
-    runs: dict = {key: [] for key in targets}
-    keys = list(targets)
+    local = local or {}
+    counts = {key: calls_per_block(fn, block_s) for key, fn in local.items()}
+    runs: dict = {key: [] for key in [*targets, *local]}
+    keys = list(targets) + list(local)
     for r in range(rounds):
         for key in keys if r % 2 == 0 else keys[::-1]:
+            if key in local:
+                runs[key].append({"seconds": per_call(local[key], counts[key])})
+                continue
             server, path, body_file, connections = targets[key]
             runs[key].append(run_wrk(server, path, body_file, lua, seconds, connections))
-    return {key: {"rps": statistics.median(r["rps"] for r in rs),
-                  "server_cpu_per_request": statistics.median(r["server_cpu_per_request"] for r in rs),
-                  "wrk_cpu_per_request": statistics.median(r["wrk_cpu_per_request"] for r in rs),
-                  "errors": sum(r["errors"] for r in rs), "requests": sum(r["requests"] for r in rs),
-                  "runs": rs}
-            for key, rs in runs.items()}
+    out = {key: {"seconds": statistics.median(r["seconds"] for r in runs[key]), "runs": runs[key]} for key in local}
+    out.update({key: {"rps": statistics.median(r["rps"] for r in rs),
+                      "server_cpu_per_request": statistics.median(r["server_cpu_per_request"] for r in rs),
+                      "wrk_cpu_per_request": statistics.median(r["wrk_cpu_per_request"] for r in rs),
+                      "errors": sum(r["errors"] for r in rs), "requests": sum(r["requests"] for r in rs),
+                      "runs": rs}
+                for key, rs in runs.items() if key in targets})
+    return out
