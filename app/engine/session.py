@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-import numpy as np
 import torch
 from torch import nn
 
@@ -190,8 +189,9 @@ class Session:
         if terms.ndim == 1:
             terms = terms[:, None]
         n = shown[0][0]  # the shown terms are the traced sample's first outputs
-        with np.errstate(invalid="ignore"):  # ∞ − ∞ of a diverged net: NaN, as torch would give
-            rest = float(terms.sum() - terms[n, : len(shown)].sum())
+        # (every term has one sign, so a sum is never ∞ − ∞; the difference is taken in Python
+        # floats: ∞ − ∞ of a diverged net is NaN, as torch would give, without numpy's warning)
+        rest = float(terms.sum()) - float(terms[n, : len(shown)].sum())
         return -rest if LOSSES[self.shape.loss].negate else rest
 
     def _adam_terms(self, hyper: dict) -> list[dict]:
