@@ -133,7 +133,8 @@ class Session:
             graph = autograd_graph(loss, self.named, x, len(self.linears), self.shape.layers[-1][0], captured, order)
             if not nan_out:
                 self.graphs[len(inp.x)] = graph
-        sample_grads = self._sample_grads(captured, x, inp.sample) if len(inp.x) > 1 else None
+        grad_pre = [as_array(s.grad) for s, _ in captured]  # (the optimizer's step leaves them as they are)
+        sample_grads = self._sample_grads(captured, grad_pre, x, inp.sample) if len(inp.x) > 1 else None
         loss_rest = None
         if inp.shown_terms is not None:  # NaN when the output is: the formula still names the rest
             loss_rest = float("nan") if nan_out else self._loss_rest(output, y, inp.shown_terms)
@@ -143,7 +144,6 @@ class Session:
         check("reading the values")
         pre = [as_array(s) for s, _ in captured]
         post = [as_array(z) for _, z in captured]
-        grad_pre = [as_array(s.grad) for s, _ in captured]
         grad_post = [as_array(z.grad) if z.grad is not None else g for (_, z), g in zip(captured, grad_pre)]
         result = StepResult(
             loss=loss.item(),
@@ -170,16 +170,15 @@ class Session:
         result.diverged = not all_finite(result)
         return result
 
-    def _sample_grads(self, captured, x: torch.Tensor, n: int) -> list[dict]:
-        """The traced sample's share of each batch gradient: ∂L/∂s of sample n times its inputs."""
+    def _sample_grads(self, captured, grad_pre: list, x: torch.Tensor, n: int) -> list[dict]:
+        """The traced sample's share of each batch gradient: ∂L/∂s of sample n (its row of the ∂L/∂s
+        read out) times its inputs (torch.outer; .grad and the detached inputs record no graph)."""
         out = []
-        with torch.no_grad():
-            a = x.detach()
-            for (s, z), w, b in zip(captured, self.weights, self.biases):
-                g = s.grad[n]
-                out.append({"weights": as_array(torch.outer(g, a[n])) if w.requires_grad else None,
-                            "biases": as_array(g) if b.requires_grad else None})
-                a = z.detach()
+        a = x.detach()
+        for (s, z), g, w, b in zip(captured, grad_pre, self.weights, self.biases):
+            out.append({"weights": as_array(torch.outer(s.grad[n], a[n])) if w.requires_grad else None,
+                        "biases": g[n] if b.requires_grad else None})
+            a = z.detach()
         return out
 
     def _loss_rest(self, output: torch.Tensor, y: torch.Tensor, shown: list[tuple[int, int]]) -> float:
