@@ -92,9 +92,12 @@ def _hyper_fields() -> dict:
             if isinstance(h.default, bool):
                 fields[h.key] = (bool, Field(h.default, description=h.description))
             elif isinstance(h.default, tuple):  # a JSON array of that many numbers (strict: no tuple in JSON)
-                n = len(h.default)
-                fields[h.key] = (list[FiniteFloat], Field(list(h.default), min_length=n, max_length=n,
-                                                          description=h.description))
+                # made by a factory: a list default is deep-copied on every request (13k instructions);
+                # the schema still shows it
+                n, default = len(h.default), list(h.default)
+                fields[h.key] = (list[FiniteFloat], Field(default_factory=lambda d=default: list(d), min_length=n,
+                                                          max_length=n, description=h.description,
+                                                          json_schema_extra={"default": default}))
             else:
                 bound = {"gt": h.min} if h.exclusive_min else {"ge": h.min} if h.min is not None else {}
                 fields[h.key] = (FiniteFloat, Field(h.default, description=h.description, **bound))

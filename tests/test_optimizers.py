@@ -7,6 +7,8 @@ then `network_after` and `optimizer_state` of each response on the next call.
 
 from __future__ import annotations
 
+import inspect
+
 import pytest
 import torch
 from torch import nn
@@ -69,6 +71,22 @@ def api_loop(client, opt: dict, dtype: str, k: int = K) -> list[dict]:
         responses.append(res)
         req = dict(req, network=res["network_after"], optimizer_state=res["optimizer_state"])
     return responses
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_the_answer_names_the_optimizer_with_every_hyper_parameter_filled_in(client, name):
+    """The answer's `optimizer` is the request's, each hyper-parameter it left out at torch's own default."""
+    opt = OPTIMIZERS[name]
+    defaults = {key: param.default for key, param in inspect.signature(TORCH_OPTIMIZERS[opt["name"]]).parameters.items()}
+    for _ in range(2):  # a default the first answer carried is not shared with (or changed for) the next
+        res = step(client, {"network": NETWORK, "x": X, "y": Y, "optimizer": opt})
+        got = res["optimizer"]
+        assert got["name"] == opt["name"]
+        checked = [key for key in got if key in defaults]
+        assert {"lr", "weight_decay"} <= set(checked)
+        for key in checked:
+            want = opt.get(key, defaults[key])
+            assert got[key] == (list(want) if isinstance(want, tuple) else want), key
 
 
 def params_after(res: dict) -> list:
