@@ -76,7 +76,8 @@ def alternated_wrk(targets: dict, rounds: int, seconds: int, lua: Path, local: d
 
     targets: key → (server, path, body file, connections). A short run of each first warms up.
     local: key → fn, timed in this process for a block of about block_s in every round, between
-    the wrk runs (no load running then), so that a figure made of both comes from one round.
+    the wrk runs (no load running then), after a tenth of a block untimed, so that a figure made
+    of both comes from one round.
     """
     for server, path, body_file, connections in targets.values():
         run_wrk(server, path, body_file, lua, 1, connections)
@@ -86,7 +87,8 @@ def alternated_wrk(targets: dict, rounds: int, seconds: int, lua: Path, local: d
     keys = list(targets) + list(local)
     for r in range(rounds):
         for key in keys if r % 2 == 0 else keys[::-1]:
-            if key in local:
+            if key in local:  # a tenth of a block first: the process sat idle through the wrk runs
+                per_call(local[key], max(3, counts[key] // 10))
                 runs[key].append({"seconds": per_call(local[key], counts[key])})
                 continue
             server, path, body_file, connections = targets[key]
