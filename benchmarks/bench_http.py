@@ -41,12 +41,12 @@ def section_throughput(ctx: Context) -> list[Figure]:
     if wrk_path() is None:
         return missing_wrk("throughput", whats)
     print(f"   wrk, 1 thread, {THROUGHPUT_CONNS} keep-alive connections, {ctx.wrk_rounds} alternated rounds of "
-          f"{ctx.wrk_seconds} s; t_bare: the bare torch step timed in this process in every round, between the")
-    print("   wrk runs; ratio = the median of each round's req/s × (t_hello + t_bare), so a slow spell of the machine")
-    print("   hits both sides of a ratio; t_hello: POST /hello (the lecture body, read, not parsed) on a trivial")
-    print("   FastAPI app served by the app's own command (same uvicorn options).")
-    print("   floor: POST /floor on the hello server, straight from ASGI: the body parsed by orjson, the bare step on its")
-    print("   numbers, as many numbers written by orjson as the app's answer carries; no validation, no value read out.")
+          f"{ctx.wrk_seconds} s.")
+    print("   t_hello: POST /hello (the lecture body, read, not parsed) on a trivial FastAPI app served by the")
+    print("   app's own command (same uvicorn options); t_bare: the bare torch step, timed in this process in")
+    print("   every round between the wrk runs; ratio: the median of the rounds' req/s × (t_hello + t_bare).")
+    print("   floor: POST /floor on the hello server, straight from ASGI: the body parsed by orjson, the bare")
+    print("   step on its numbers, as many numbers written by orjson as the app's answer carries.")
     with running("app, 1 worker", app_argv) as app, running("hello", hello_argv) as hello:
         print(f"   server: {app.command}")
         expect_200(hello, "/hello", ctx.body("lecture"))
