@@ -69,11 +69,12 @@ def section_throughput(ctx: Context) -> list[Figure]:
 
     print_wrk_header("endpoint", "ideal")
     print_wrk_row(f"POST /hello (t_hello = {ms(t_hello)})", runs["hello"], "", "", "")
-    figures = []
+    figures, ratios, floor_ratios = [], {}, {}
     for name, (what, goal) in zip(NETS, whats):
         t_bare = runs[f"bare {name}"]["seconds"]
         ideal = 1.0 / (t_hello + t_bare)
-        app_ratio, floor_ratio = ratio(name, name), ratio(f"floor {name}", name)
+        app_ratio = ratios[name] = ratio(name, name)
+        floor_ratio = floor_ratios[name] = ratio(f"floor {name}", name)
         figures.append(Figure("throughput", what, f"{runs[name]['rps']:,.0f} / {ideal:,.0f} req/s = {app_ratio:.2f}× "
                               f"(floor {floor_ratio:.2f}×)", goal,
                               app_ratio >= GOAL_THROUGHPUT and runs[name]["errors"] == 0))
@@ -84,8 +85,7 @@ def section_throughput(ctx: Context) -> list[Figure]:
     print("   (req/s and ideal: medians over the rounds; ratio: the median of the rounds' ratios)")
     ctx.results["throughput"] = {"t_hello_s": t_hello, "numbers": numbers, "wrk": runs,
                                  "t_bare_s": {name: runs[f"bare {name}"]["seconds"] for name in NETS},
-                                 "ratio": {name: ratio(name, name) for name in NETS},
-                                 "floor_ratio": {name: ratio(f"floor {name}", name) for name in NETS}}
+                                 "ratio": ratios, "floor_ratio": floor_ratios}
     return figures
 
 

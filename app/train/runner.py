@@ -83,9 +83,10 @@ class Run:
         self.named = dict(self.net.named_parameters())
         self.names = {id(p): n for n, p in self.named.items()}
         trainable = self.trainable = [p for p in self.named.values() if p.requires_grad]
-        self.optimizer = make_optimizer(plan.optimizer, trainable, plan.hyper) if trainable else None
-        self.optimizer_step = optimizer_step(self.optimizer) if trainable else None
-        if self.optimizer is not None:
+        self.optimizer = self.optimizer_step = None
+        if trainable:
+            self.optimizer = make_optimizer(plan.optimizer, trainable, plan.hyper)
+            self.optimizer_step = optimizer_step(self.optimizer)
             load_state(plan.state, plan.optimizer, self.optimizer, self.named)  # SpecError: a 422 at its path
         self.loss_fn = make_loss(net["loss"])
         self.bce = net["loss"] == "bce"

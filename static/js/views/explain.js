@@ -136,8 +136,6 @@ function formula(st, ctx, numbersOnly = false) {
   return rows;
 }
 
-// Shrink the formula until its widest line fits the panel (never below the mode's minimum:
-// 24 px in presentation mode), so a long product is not cut off.
 // A formula taller than its panel (a wide layer's weighted sum at 24 px on a small projector):
 // the panel scrolls for the result to show at its bottom edge, hiding whole lines at the top
 // (the fewest it can), never half of one; a new step starts from the top.
@@ -156,6 +154,8 @@ function showResult(panel, math, fresh) {
   panel.scrollTop = Math.ceil(lines.filter((top) => top >= need).sort((a, b) => a - b)[0] ?? need);
 }
 
+// Shrink the formula until its widest line fits the panel (never below the mode's minimum:
+// 24 px in presentation mode), so a long product is not cut off.
 function fit(math, fresh = true) {
   // A new formula starts from the panel's size; new numbers in the same formula keep the size
   // it was given (so a live edit is one measurement, not a reset and a second layout).
