@@ -242,7 +242,7 @@ def test_the_result_of_a_tall_formula_is_in_view_when_presenting(pages, server, 
     pg.goto(f"{server.url}/?preset=mini-mlp&present")
     ready(pg)
     tall = 0
-    for k in [0, 3, 16, 2]:  # weighted sums of layer 1 (8 products), the output's (16), back to layer 1
+    for k in [0, 3, 32, 2]:  # weighted sums of layer 1 (8 products), the output's (16), back to layer 1
         pg.evaluate("k => window.backpropLab.goTo(k)", k)
         pg.wait_for_timeout(80)  # the formula is fitted, and the panel scrolled, at the next frame
         r = pg.evaluate(RESULT)
@@ -253,3 +253,55 @@ def test_the_result_of_a_tall_formula_is_in_view_when_presenting(pages, server, 
             assert r["scrolled"] == 0, f"{where}: a formula that fits was scrolled"
     if viewport == "1024x768":
         assert tall, "the case this test is about (a formula taller than its panel) did not occur"
+
+
+SUM = """() => {
+  const panel = document.querySelector('[data-testid=explain]');
+  const math = panel.querySelector('[data-formula]');
+  const box = panel.getBoundingClientRect();
+  const shown = (el) => el.getBoundingClientRect().height > 0;
+  const symbols = math.querySelector('[data-line=symbols]');
+  const numbers = math.querySelector('[data-line=numbers]');
+  const title = panel.querySelector('.explain-title').getBoundingClientRect();
+  const first = numbers.firstElementChild.getBoundingClientRect();
+  return {
+    compact: math.classList.contains('compact-sums'),
+    titleInView: title.top >= box.top - 1 && title.bottom <= box.bottom + 1,
+    numbersInView: first.top >= box.top - 1,
+    symbols: [...symbols.children].filter(shown).map((t) => t.textContent.replace(/\\s+/g, '')),
+    hidden: [...symbols.querySelectorAll('.elided')].filter((t) => !shown(t)).length,
+    products: numbers.querySelectorAll(':scope > .term, :scope > math').length,
+  };
+}"""
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_a_tall_weighted_sum_shows_its_title_and_elides_only_symbols_when_presenting(pages, server, viewport):
+    """A weighted sum of 8 inputs at 24 px: where it does not fit, its line of symbols shows the first
+    two and last two terms around "+ …", so the step's title and every number stay in view; where it
+    fits (1920×1080), every symbol shows."""
+    pg = pages(viewport)
+    pg.goto(f"{server.url}/?preset=mini-mlp&present")
+    ready(pg)
+    pg.evaluate("() => window.backpropLab.goTo(3)")  # s³ of layer 1: 8 products and β
+    pg.wait_for_timeout(80)  # fitted at the next frame
+    r = pg.evaluate(SUM)
+    assert r["products"] == 9, r  # the numbers' line keeps every term, elided or not
+    if viewport == "1920x1080":
+        assert not r["compact"] and r["hidden"] == 0, f"{viewport}: a formula that fits was elided: {r}"
+        assert len(r["symbols"]) == 9, r
+        return
+    assert r["compact"], f"{viewport}: the tall sum was not elided: {r}"
+    assert r["titleInView"] and r["numbersInView"], f"{viewport}: the title or the numbers are out of view: {r}"
+    assert r["hidden"] == 5, r  # w₂x₂ … w₆x₆
+    assert r["symbols"][2] == "+…" and len(r["symbols"]) == 5, r
+    assert r["symbols"][0].startswith("w") and r["symbols"][-1].startswith("+β"), r
+    # The next step of the same size fits again from the start; a step that fits is never elided.
+    pg.evaluate("() => window.backpropLab.goTo(32)")  # the output's weighted sum: 16 products
+    pg.wait_for_timeout(80)
+    r = pg.evaluate(SUM)
+    assert r["compact"] and r["products"] == 17 and r["hidden"] == 13, f"{viewport}: the output's sum of 16: {r}"
+    pg.evaluate("() => window.backpropLab.goTo(16)")  # an activation, short: nothing to elide
+    pg.wait_for_timeout(80)
+    assert not pg.evaluate("() => document.querySelector('[data-formula]').classList.contains('compact-sums')")
+    assert not pg.errors, pg.errors

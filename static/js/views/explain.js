@@ -114,6 +114,8 @@ function numbersOf(st, value) {
     .flatMap((line) => line.tokens.map((t) => exactly(t.a != null ? value(t.a) : t.v))).join(" ");
 }
 
+const ELIDE_FROM = 5; // terms in a line of symbols from which its middle ones may be elided
+
 // lhs rel form₁ = form₂ = numbers = value: a grid whose left column holds the lhs or "=".
 function formula(st, ctx, numbersOnly = false) {
   const rows = [];
@@ -129,6 +131,12 @@ function formula(st, ctx, numbersOnly = false) {
       const rows = factors.map((f, j) => mathRow(tokensToNodes(f, line.numeric, k > 0 || j > 0, ctx)));
       return rows.length > 1 ? h("span", { class: "term" }, ...rows) : rows[0];
     });
+    // A long sum in symbols (a wide layer's weighted sum) can show its first and last terms
+    // around "+ …" when the formula is taller than its panel (see fit); the numbers line keeps them all.
+    if (!line.numeric && right.length > ELIDE_FROM) {
+      right.slice(2, -2).forEach((node) => node.classList.add("elided"));
+      right.splice(2, 0, mathRow([{ tag: "mo", text: "+", attrs: { form: "infix" } }, { tag: "mi", text: "…", attrs: { mathvariant: "normal" } }], { class: "ellipsis", "aria-hidden": "true" }));
+    }
     const cls = line.result ? "rhs result" : line.numeric ? "rhs numbers" : "rhs";
     rows.push(h("div", { class: "lhs" }, left));
     rows.push(h("div", { class: cls, "data-line": line.result ? "value" : line.numeric ? "numbers" : "symbols", "data-rel": i ? line.rel : null }, ...right));
@@ -160,7 +168,7 @@ function fit(math, fresh = true) {
   // A new formula starts from the panel's size; new numbers in the same formula keep the size
   // it was given (so a live edit is one measurement, not a reset and a second layout).
   if (fresh) math.style.fontSize = "";
-  math.classList.remove("wrap-products", "lhs-above");
+  math.classList.remove("wrap-products", "lhs-above", "compact-sums");
   const min = document.documentElement.hasAttribute("data-presenting") ? 24 : 15;
   let size = parseFloat(getComputedStyle(math).fontSize);
   // The formula's width scales with the font: one measurement gives the size that fits
@@ -173,4 +181,11 @@ function fit(math, fresh = true) {
   // lines its width; only a product wider than that may break, between its factors.
   if (math.scrollWidth > math.clientWidth + 1) math.classList.add("lhs-above");
   if (math.scrollWidth > math.clientWidth + 1) math.classList.add("wrap-products");
+  // Taller than the panel: a long sum in symbols shows its first and last terms around "+ …",
+  // so the step's title and the numbers' line stay in view together (showResult scrolls the rest).
+  const panel = math.parentElement;
+  const result = math.querySelector("[data-line=value]");
+  if (!panel || !result || !math.querySelector(".elided")) return;
+  const top = panel.getBoundingClientRect().top - panel.scrollTop; // where the panel's content starts
+  if (result.getBoundingClientRect().bottom - top > panel.clientHeight) math.classList.add("compact-sums");
 }
