@@ -52,8 +52,9 @@ export function ranks(nodes, edges) {
 
 /**
  * A layered layout: `size(node)` → {w, h}; `gap` between boxes, `rowGap` between ranks.
- * Returns {nodes: [{id, x, y, w, h, rank}], edges: [{from, to, x1, y1, x2, y2}], width, height}
- * with x, y the box's top-left corner; within a rank, boxes sit under their parents (barycentre).
+ * Returns {nodes: [{id, x, y, w, h, rank}], edges: [{from, to, x1, y1, x2, y2, points}], width, height}
+ * with x, y the box's top-left corner, an edge's points the polyline it is drawn along (it
+ * crosses a lane between its ends through a gap between the boxes); within a rank, boxes sit under their parents (barycentre).
  * `beside(node)` true: a leaf with one parent (or a root with one child) sits in its
  * neighbour's row, next to it, instead of a row of its own — the graph gets shorter, so it fits
  * a projector's panel — unless that row would get wider than `maxWidth`. A rank wider than
@@ -141,18 +142,53 @@ export function layoutDag(nodes, edges, size, { gap = 24, rowGap = 48, pad = 8, 
     y += h + rowGap;
   });
   const height = y - rowGap + pad;
+  // Each lane's band (top, bottom) and the free spans between its boxes, where an edge may pass.
+  const bands = lanes.map((row) => {
+    const boxes = row.map((id) => placed.get(id)).sort((p, q) => p.x - q.x);
+    const top = Math.min(...boxes.map((p) => p.y));
+    const bottom = Math.max(...boxes.map((p) => p.y + p.h));
+    const edgesX = [0, ...boxes.flatMap((p) => [p.x, p.x + p.w]), width];
+    const free = [];
+    for (let k = 0; k < edgesX.length; k += 2) free.push([edgesX[k], edgesX[k + 1]]);
+    return { top, bottom, free };
+  });
+  // Through a lane it skips, an edge passes in the free span nearest its straight course.
+  const through = (band, x) => {
+    let best = null;
+    for (const [l, r] of band.free) {
+      const margin = Math.min(gap / 2, (r - l) / 2);
+      const at = Math.min(Math.max(x, l + margin), r - margin);
+      if (best === null || Math.abs(at - x) < Math.abs(best - x)) best = at;
+    }
+    return best ?? x;
+  };
   const lines = edges.filter((e) => placed.has(e.from) && placed.has(e.to)).map((e) => {
     const a = placed.get(e.from);
     const b = placed.get(e.to);
+    let line;
     if (a.lane === b.lane) {
       // Side by side: from the facing edge of one box to the other's, at mid-height.
       const right = a.x < b.x;
       const ym = a.y + a.h / 2;
-      return { from: e.from, to: e.to, x1: right ? a.x + a.w : a.x, y1: ym, x2: right ? b.x : b.x + b.w, y2: ym };
+      line = { from: e.from, to: e.to, x1: right ? a.x + a.w : a.x, y1: ym, x2: right ? b.x : b.x + b.w, y2: ym };
+    } else if (a.lane > b.lane) {
+      // Up, for a side box that went to the row below its neighbour's.
+      line = { from: e.from, to: e.to, x1: a.x + a.w / 2, y1: a.y, x2: b.x + b.w / 2, y2: b.y + b.h };
+    } else {
+      line = { from: e.from, to: e.to, x1: a.x + a.w / 2, y1: a.y + a.h, x2: b.x + b.w / 2, y2: b.y };
     }
-    // Down to a lower row; up, for a side box that went to the row below its neighbour's.
-    if (a.lane > b.lane) return { from: e.from, to: e.to, x1: a.x + a.w / 2, y1: a.y, x2: b.x + b.w / 2, y2: b.y + b.h };
-    return { from: e.from, to: e.to, x1: a.x + a.w / 2, y1: a.y + a.h, x2: b.x + b.w / 2, y2: b.y };
+    // The points it is drawn through: straight to a neighbouring lane; across the lanes between,
+    // down (or up) a free span of each, so it never runs behind another box.
+    const points = [[line.x1, line.y1]];
+    const step = a.lane < b.lane ? 1 : -1;
+    for (let lane = a.lane + step; lane !== b.lane && a.lane !== b.lane; lane += step) {
+      const band = bands[lane];
+      const mid = (band.top + band.bottom) / 2;
+      const x = through(band, line.x1 + ((line.x2 - line.x1) * (mid - line.y1)) / (line.y2 - line.y1));
+      points.push(...(step > 0 ? [[x, band.top], [x, band.bottom]] : [[x, band.bottom], [x, band.top]]));
+    }
+    points.push([line.x2, line.y2]);
+    return { ...line, points };
   });
   return { nodes: [...placed.values()], edges: lines, width, height };
 }

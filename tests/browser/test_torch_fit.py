@@ -73,3 +73,34 @@ def test_each_torch_view_fits_every_projector_without_scrolling(page, size, mode
                 fits_without_scrolling(page, view, f"{when}, autograd node {k + 1}", presenting)
                 page.locator("[data-graph-go=next]").click()
         fits_without_scrolling(page, view, when, presenting)
+
+
+GRAPH_USE = r"""() => {
+  const wrap = document.querySelector('.graph-wrap');
+  const svg = wrap.querySelector('svg[data-graph]');
+  const box = (sel) => svg.querySelector(sel).getBoundingClientRect();
+  const loss = box('[data-loss]');
+  const mse = box('[data-grad-fn="MseLossBackward0"]');
+  const down = [...svg.querySelectorAll('.graph-edges polyline')].every((p) => {
+    const pts = p.getAttribute('points').trim().split(/\s+/).map((xy) => xy.split(',').map(Number));
+    return pts.at(-1)[1] > pts[0][1];
+  });
+  const px = parseFloat(getComputedStyle(svg.querySelector('text')).fontSize) * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  return { share: svg.getBoundingClientRect().height / wrap.clientHeight, lossAbove: loss.bottom < mse.top, down, px };
+}"""
+
+
+@pytest.mark.parametrize("preset", ["lecture", "mini-mlp"])
+def test_a_projector_with_room_draws_the_graph_as_torchviz_does_and_large(page, preset):
+    """At 1920×1080 presenting the graph has room: every node below the node that sends it its
+    gradient (the loss above MseLossBackward0, not beside it), and drawn larger than its 24 px text
+    to fill the panel's height."""
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(page.base_url + f"/?preset={preset}&view=graph&present")
+    expect(page.locator(f"{EXPLAIN} [data-line=value]")).to_be_visible()
+    idle(page)
+    expect(page.locator("[data-view=graph] [data-grad-fn]").first).to_be_visible()
+    r = page.evaluate(GRAPH_USE)
+    assert r["lossAbove"] and r["down"], f"not torchviz's layout: {r}"
+    assert r["share"] > 0.7, f"the graph uses {r['share']:.0%} of its panel's height"
+    assert r["px"] > 26, f"its text is drawn at {r['px']:.1f} px: not enlarged"

@@ -96,3 +96,32 @@ test("a frozen layer's bias leaf gone, its Addmm still joins the module through 
   const edges = EDGES.filter((e) => e.to !== "n7");
   assert.equal(moduleOf(nodes, edges).get("n5"), "L1");
 });
+
+test("an edge that crosses a row runs through a gap between its boxes, never behind one", () => {
+  // At 1024 px presenting: leaves beside their parents where they fit, the rest in rows of their own;
+  // a wide rank broken over several rows. Edges from a row to one two rows down crossed a box.
+  const wide = (n) => ({ w: n.kind === "parameter" ? 220 : 240, h: 60 });
+  const beside = (n) => n.kind === "parameter" || n.kind === "output";
+  let crossing = 0;
+  for (const maxWidth of [520, 640, 760, Infinity]) {
+    const lay = layoutDag(NODES, EDGES, wide, { gap: 12, rowGap: 8, pad: 4, beside, maxWidth });
+    for (const e of lay.edges) {
+      assert.deepEqual(e.points[0], [e.x1, e.y1]);
+      assert.deepEqual(e.points.at(-1), [e.x2, e.y2]);
+      crossing += e.points.length > 2;
+      for (let k = 1; k < e.points.length; k += 1) {
+        const [[xa, ya], [xb, yb]] = [e.points[k - 1], e.points[k]];
+        for (let t = 0; t <= 1; t += 1 / 64) {
+          const x = xa + (xb - xa) * t;
+          const y = ya + (yb - ya) * t;
+          for (const n of lay.nodes) {
+            if (n.id === e.from || n.id === e.to) continue;
+            const inside = x > n.x + 0.5 && x < n.x + n.w - 0.5 && y > n.y + 0.5 && y < n.y + n.h - 0.5;
+            assert.ok(!inside, `maxWidth ${maxWidth}: ${e.from}→${e.to} runs behind ${n.id} at (${x.toFixed(1)}, ${y.toFixed(1)})`);
+          }
+        }
+      }
+    }
+  }
+  assert.ok(crossing > 0, "the case this test is about (an edge across a row) did not occur");
+});

@@ -105,26 +105,40 @@ export function mountGraph(root, store) {
       const w = Math.max(...lines.map(textWidth), textWidth(room));
       return { w: w + font * 0.8, h: lines.length * line + font * 0.4 };
     };
-    // On a projector the leaves and the loss sit beside the node they hang from: a graph half as tall;
-    // still taller than the panel, the backward nodes take one line each (inline).
-    const room = wrap.clientHeight - (check.hidden ? 0 : check.offsetHeight);
-    const layout = (rowGap) => layoutDag(nodes, edges, size, { gap: font * 0.5, rowGap: font * rowGap, pad: 4,
-      beside: compact ? (n) => n.kind === "parameter" || n.kind === "output" : null, maxWidth: wrap.clientWidth || Infinity });
+    // The most open layout that fits the panel: torchviz's, every leaf at the foot of its parent and
+    // the rows far enough apart for the arrows to read; then closer rows. On a projector, then, the
+    // leaves and the loss sit beside the node they hang from (a graph half as tall); still taller
+    // than the panel, the backward nodes take one line each (inline).
+    // (less a line: the bar above may take a line more as the stepper's text changes, and the
+    // graph is laid out again only when the panel's size changes by more than that: see paint)
+    const room = wrap.clientHeight - (check.hidden ? 0 : check.offsetHeight) - font * 1.5;
+    const layout = ([rowGap, beside]) => layoutDag(nodes, edges, size, { gap: font * 0.5, rowGap: font * rowGap, pad: 4,
+      beside: beside ? (n) => n.kind === "parameter" || n.kind === "output" : null, maxWidth: wrap.clientWidth || Infinity });
+    const fits = (t) => room > 0 && t.height <= room;
+    const open = compact ? [[2, false], [1.5, false], [1, false], [1.5, true], [1, true], [0.75, true], [0.5, true]]
+      : [[2, false], [1.5, false], [1, false], [0.75, false]];
     inline = new Set();
-    let lay = layout(compact ? 0.5 : 0.75);
+    let lay = null;
+    for (const choice of open) {
+      lay = layout(choice);
+      if (fits(lay)) break;
+    }
     if (compact && room > 0 && lay.height > room) {
       const rowOf = new Map(lay.nodes.map((p) => [p.id, p.rank]));
       const kind = new Map(nodes.map((n) => [n.id, n.kind]));
       const mixed = new Set(lay.nodes.filter((p) => !["function", "output"].includes(kind.get(p.id))).map((p) => rowOf.get(p.id)));
       inline = new Set(lay.nodes.filter((p) => kind.get(p.id) === "function" && !mixed.has(rowOf.get(p.id))).map((p) => p.id));
-      lay = [0.5, 0.35].map(layout).find((t) => t.height <= room) ?? layout(0.35);
+      lay = [[0.5, true], [0.35, true]].map(layout).find(fits) ?? layout([0.35, true]);
     }
     el.replaceChildren();
     setAttrs(el, { width: lay.width, height: lay.height, viewBox: `0 0 ${lay.width} ${lay.height}` });
     // A wide screen draws the graph larger, as tall as its panel at most (down to 0.8 of its size
     // before it scrolls); a projector never smaller than its 24 px text.
     const tall = room > 0 ? Math.max(0.8 * lay.width, (room * lay.width) / lay.height) : Infinity;
-    el.style.width = store.state.presenting ? `${lay.width}px` : `min(100%, ${Math.floor(Math.min(lay.width * 1.5, tall))}px)`;
+    // A projector with room to spare draws it larger too (up to 1.5×), never wider than its panel.
+    const grow = room > 0 ? Math.min(1.5, room / lay.height, (wrap.clientWidth || lay.width) / lay.width) : 1;
+    el.style.width = store.state.presenting ? `${Math.max(lay.width, Math.floor(lay.width * grow))}px`
+      : `min(100%, ${Math.floor(Math.min(lay.width * 1.5, tall))}px)`;
     const marker = svg("marker", { id: "graph-arrow", viewBox: "0 0 10 10", refX: 10, refY: 5, markerUnits: "userSpaceOnUse",
       markerWidth: font * 0.6, markerHeight: font * 0.6, orient: "auto-start-reverse" }, svg("defs", {}, el));
     svg("path", { d: "M0,0 L10,5 L0,10 z", class: "graph-arrowhead" }, marker);
@@ -132,7 +146,9 @@ export function mountGraph(root, store) {
     const parts = new Map();
     for (const e of lay.edges) {
       // Gradients flow from the loss down to the leaves: the arrow points the way they go.
-      parts.set(`${e.from}→${e.to}`, svg("line", { x1: e.x1, y1: e.y1, x2: e.x2, y2: e.y2, "marker-end": "url(#graph-arrow)", "data-edge-from": e.from, "data-edge-to": e.to }, gEdges));
+      // (along a gap of each row it crosses, never behind a box: see layoutDag)
+      const points = e.points.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(" ");
+      parts.set(`${e.from}→${e.to}`, svg("polyline", { points, "marker-end": "url(#graph-arrow)", "data-edge-from": e.from, "data-edge-to": e.to }, gEdges));
     }
     const byId = new Map(nodes.map((n) => [n.id, n]));
     const boxes = new Map();
