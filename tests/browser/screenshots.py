@@ -32,6 +32,7 @@ SHOTS = [
     # the preset may carry more of the page's query: a view beside the diagram, a dead unit
     ("beside-tensors-light", "light", False, ["3", "ArrowRight", "ArrowRight"], "lecture&view=tensors&beside"),
     ("dead-relu-light", "light", False, ["ArrowRight"] * 2, "dead-relu"),
+    ("present-graph-light", "light", True, ["3"], "lecture&view=graph"),
 ]
 
 
