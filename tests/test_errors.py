@@ -146,6 +146,10 @@ def test_the_body_limit_cuts_an_endless_stream_without_reading_it_all():
     ("x", [[0.2, 0.9]], ["body", "x", 0], "3 values (network.inputs)"),
     ("y", [[1.0, 2.0]], ["body", "y", 0], "1 values (output units)"),
     ("y", [[1.0], [2.0]], ["body", "y"], "one target per sample"),
+    # the first row that is wrong is named, wherever it is (the rows' lengths are read in one pass)
+    ("network.layers.0.weights", [[0.1, 0.2, 0.3], [0.3, 0.5]], ["body", "network", "layers", 0, "weights", 1],
+     "3 columns (fan_in), got 2"),
+    ("y", [1], ["body", "y", 0], "1 values (output units)"),  # class indices for mse
     ("trace_sample", 1, ["body", "trace_sample"], "below the number of samples (1)"),
     ("network.layers.0.activation", "swish", ["body", "network", "layers", 0, "activation"], "'sigmoid'"),
     ("network.loss", "hinge", ["body", "network", "loss"], "'cross_entropy'"),
@@ -161,6 +165,16 @@ def test_the_body_limit_cuts_an_endless_stream_without_reading_it_all():
 def test_a_malformed_request_is_422_at_the_path_of_the_field(client, lecture, path, value, loc, words):
     msg = _msg(client.post("/api/step", json=with_value(lecture, path, value)), loc)
     assert words in msg, msg
+
+
+@pytest.mark.parametrize("bad", [1, 4, 6])
+def test_the_first_short_row_of_x_or_y_is_named(client, lecture, bad):
+    req = with_value(lecture, "x", [[0.2, 0.9, -1.1] if r != bad else [0.2, 0.9] for r in range(7)])
+    req = with_value(req, "y", [[1.0]] * 7)
+    assert "got 2" in _msg(client.post("/api/step", json=req), ["body", "x", bad])
+    req = with_value(req, "x", [[0.2, 0.9, -1.1]] * 7)
+    req = with_value(req, "y", [[1.0] if r < bad else [1.0, 0.0] for r in range(7)])
+    assert "1 values" in _msg(client.post("/api/step", json=req), ["body", "y", bad])
 
 
 def test_nesterov_with_dampening_is_refused(client, lecture):
