@@ -18,7 +18,7 @@ export function sentence(step, { reg, value, fmt, symbol }) {
     case "weighted_sum":
       return `Weighted sum of ${symbol(step)}: each input times its weight, plus the bias β.`;
     case "activation":
-      return `The activation φ = ${act.symbol}: ${act.words}`;
+      return `The activation is φ = ${act.symbol}. ${act.words}`;
     case "loss": {
       const shown = a.shown < a.count ? ` Only this sample's terms are written out; “…” is the other ${plural(a.count - a.shown, "term")}, summed.` : "";
       return `The loss L compares the prediction ŷ with the truth y: ${loss.words}, over ${plural(a.count, "term")}.${shown}`;
