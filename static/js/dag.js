@@ -53,8 +53,9 @@ export function ranks(nodes, edges) {
 /**
  * A layered layout: `size(node)` → {w, h}; `gap` between boxes, `rowGap` between ranks.
  * Returns {nodes: [{id, x, y, w, h, rank}], edges: [{from, to, x1, y1, x2, y2, points}], width, height}
- * with x, y the box's top-left corner, an edge's points the polyline it is drawn along (it
- * crosses a lane between its ends through a gap between the boxes); within a rank, boxes sit under their parents (barycentre).
+ * with x, y the box's top-left corner and an edge's points the polyline it is drawn along (a
+ * row between its ends is crossed through a gap between that row's boxes); within a rank,
+ * boxes sit under their parents (barycentre).
  * `beside(node)` true: a leaf with one parent (or a root with one child) sits in its
  * neighbour's row, next to it, instead of a row of its own — the graph gets shorter, so it fits
  * a projector's panel — unless that row would get wider than `maxWidth`. A rank wider than

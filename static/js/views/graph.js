@@ -108,9 +108,9 @@ export function mountGraph(root, store) {
     // The most open layout that fits the panel: torchviz's, every leaf at the foot of its parent and
     // the rows far enough apart for the arrows to read; then closer rows. On a projector, then, the
     // leaves and the loss sit beside the node they hang from (a graph half as tall); still taller
-    // than the panel, the backward nodes take one line each (inline).
-    // (less a line: the bar above may take a line more as the stepper's text changes, and the
-    // graph is laid out again only when the panel's size changes by more than that: see paint)
+    // than the panel, the backward nodes take one line each (inline). The room is the panel's less
+    // a line and a half: the bar above may grow as the stepper's text changes, and the graph is
+    // laid out again only when the panel's size changes by more than that (see paint).
     const room = wrap.clientHeight - (check.hidden ? 0 : check.offsetHeight) - font * 1.5;
     const layout = ([rowGap, beside]) => layoutDag(nodes, edges, size, { gap: font * 0.5, rowGap: font * rowGap, pad: 4,
       beside: beside ? (n) => n.kind === "parameter" || n.kind === "output" : null, maxWidth: wrap.clientWidth || Infinity });
