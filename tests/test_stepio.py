@@ -59,18 +59,14 @@ def test_the_tensor_owns_its_numbers():
 
 
 def _lecture_result(batch: int = 1):
-    from app import service
-    from app.config import Settings
     from app.engine.presets import get_preset
-    from app.engine.session import run
     from app.schemas import StepRequest
+    from app.service import compute
 
     body = get_preset("lecture")
     if batch > 1:
         body = {**body, "x": [body["x"][0]] * batch, "y": [body["y"][0]] * batch}
-    req = StepRequest.model_validate(body)
-    inp, _ = service.step_input(req)
-    return run(inp, 1)
+    return compute(StepRequest.model_validate(body))[0]
 
 
 @pytest.mark.parametrize("batch", [1, 3])

@@ -182,7 +182,7 @@ export function layoutDag(nodes, edges, size, { gap = 24, rowGap = 48, pad = 8, 
     // down (or up) a free span of each, so it never runs behind another box.
     const points = [[line.x1, line.y1]];
     const step = a.lane < b.lane ? 1 : -1;
-    for (let lane = a.lane + step; lane !== b.lane && a.lane !== b.lane; lane += step) {
+    if (a.lane !== b.lane) for (let lane = a.lane + step; lane !== b.lane; lane += step) {
       const band = bands[lane];
       const mid = (band.top + band.bottom) / 2;
       const x = through(band, line.x1 + ((line.x2 - line.x1) * (mid - line.y1)) / (line.y2 - line.y1));

@@ -132,13 +132,10 @@ export function mountGraph(root, store) {
     }
     el.replaceChildren();
     setAttrs(el, { width: lay.width, height: lay.height, viewBox: `0 0 ${lay.width} ${lay.height}` });
-    // A wide screen draws the graph larger, as tall as its panel at most (down to 0.8 of its size
-    // before it scrolls); a projector never smaller than its 24 px text.
-    const tall = room > 0 ? Math.max(0.8 * lay.width, (room * lay.width) / lay.height) : Infinity;
-    // A projector with room to spare draws it larger too (up to 1.5×), never wider than its panel.
-    const grow = room > 0 ? Math.min(1.5, room / lay.height, (wrap.clientWidth || lay.width) / lay.width) : 1;
-    el.style.width = store.state.presenting ? `${Math.max(lay.width, Math.floor(lay.width * grow))}px`
-      : `min(100%, ${Math.floor(Math.min(lay.width * 1.5, tall))}px)`;
+    // As tall as its panel, up to 1.5× its size and never wider than the panel: a wide screen draws
+    // the graph larger; normal mode shrinks it to 0.8 before it scrolls, a projector never below its 24 px text.
+    const fill = room > 0 ? Math.min(1.5, room / lay.height) : 1.5;
+    el.style.width = `min(100%, ${Math.ceil(lay.width * Math.max(store.state.presenting ? 1 : 0.8, fill))}px)`;
     const marker = svg("marker", { id: "graph-arrow", viewBox: "0 0 10 10", refX: 10, refY: 5, markerUnits: "userSpaceOnUse",
       markerWidth: font * 0.6, markerHeight: font * 0.6, orient: "auto-start-reverse" }, svg("defs", {}, el));
     svg("path", { d: "M0,0 L10,5 L0,10 z", class: "graph-arrowhead" }, marker);
