@@ -20,7 +20,7 @@ from .network import DTYPES, MLP, initial_parameters, linear
 from .ops import make_activation, make_loss, make_optimizer, optimizer_step
 from .optim_state import dump_state, load_state
 from .passes import BackwardOrder, PassGrads, infer, load_grads
-from .stepio import Shape, StepInput, StepResult, all_finite, as_array, as_tensor
+from .stepio import Shape, StepInput, StepResult, all_finite, as_array, as_tensor, read_out
 
 
 class Session:
@@ -55,6 +55,9 @@ class Session:
         self.loss_terms = make_loss(shape.loss, "none")
         self.optimizer = None
         self.graphs: dict[int, dict] = {}
+        # how the parameters and their gradients are read out (see read_out); a sample's values, by batch
+        self.param_numbers = max(units * fan_in for fan_in, (units, *_) in zip(shape.fan_ins(), shape.layers))
+        self.width = max(shape.inputs, *(units for units, *_ in shape.layers))
         self._initial: dict[int, list] = {}  # seed → PyTorch's initial (W, b) per layer
 
     def _load(self, inp: StepInput) -> None:
@@ -125,15 +128,16 @@ class Session:
             order = recorder.finish() if recorder is not None else None
             accumulation = pass_grads.finish(inp.backward_passes, inp.grad_before) if pass_grads else None
         check("reading the gradients")
+        read, read_param = read_out(len(inp.x) * self.width), read_out(self.param_numbers)
         weights = self._before(inp.weights, self.weights)
         biases = self._before(inp.biases, self.biases)
-        grad_w = [as_array(w.grad) for w in self.weights]
-        grad_b = [as_array(b.grad) for b in self.biases]
+        grad_w = [read_param(w.grad) for w in self.weights]
+        grad_b = [read_param(b.grad) for b in self.biases]
         if recorder is not None:
             graph = autograd_graph(loss, self.named, x, len(self.linears), self.shape.layers[-1][0], captured, order)
             if not nan_out:
                 self.graphs[len(inp.x)] = graph
-        grad_pre = [as_array(s.grad) for s, _ in captured]  # (the optimizer's step leaves them as they are)
+        grad_pre = [read(s.grad) for s, _ in captured]  # (the optimizer's step leaves them as they are)
         sample_grads = self._sample_grads(captured, grad_pre, x, inp.sample) if len(inp.x) > 1 else None
         loss_rest = None
         if inp.shown_terms is not None:  # NaN when the output is: the formula still names the rest
@@ -142,9 +146,9 @@ class Session:
         if self.optimizer is not None:
             self.optimizer_step()
         check("reading the values")
-        pre = [as_array(s) for s, _ in captured]
-        post = [as_array(z) for _, z in captured]
-        grad_post = [as_array(z.grad) if z.grad is not None else g for (_, z), g in zip(captured, grad_pre)]
+        pre = [read(s) for s, _ in captured]
+        post = [read(z) for _, z in captured]
+        grad_post = [read(z.grad) if z.grad is not None else g for (_, z), g in zip(captured, grad_pre)]
         result = StepResult(
             loss=loss.item(),
             pre=pre,
@@ -153,12 +157,12 @@ class Session:
             grad_post=grad_post,
             grad_weights=grad_w,
             grad_biases=grad_b,
-            grad_input=as_array(x.grad),
+            grad_input=read(x.grad),
             weights=weights,
             biases=biases,
-            weights_after=[as_array(w) for w in self.weights],
-            biases_after=[as_array(b) for b in self.biases],
-            probabilities=as_array(torch.softmax(output.detach(), dim=1)) if self.classes else None,
+            weights_after=[read_param(w) for w in self.weights],
+            biases_after=[read_param(b) for b in self.biases],
+            probabilities=read(torch.softmax(output.detach(), dim=1)) if self.classes else None,
             state=dump_state(self.shape.optimizer, self.optimizer, self.names),
             optimizer_terms=self._adam_terms(inp.hyper) if self.shape.optimizer == "adam" else None,
             sample_grads=sample_grads,
@@ -175,8 +179,9 @@ class Session:
         read out) times its inputs (torch.outer; .grad and the detached inputs record no graph)."""
         out = []
         a = x.detach()
+        read = read_out(self.param_numbers)
         for (s, z), g, w, b in zip(captured, grad_pre, self.weights, self.biases):
-            out.append({"weights": as_array(torch.outer(s.grad[n], a[n])) if w.requires_grad else None,
+            out.append({"weights": read(torch.outer(s.grad[n], a[n])) if w.requires_grad else None,
                         "biases": g[n] if b.requires_grad else None})
             a = z.detach()
         return out
