@@ -166,13 +166,12 @@ def test_a_step_read_out_as_lists_or_as_arrays_answers_the_same_bytes(monkeypatc
 def test_a_small_step_is_read_out_as_lists_and_a_large_one_as_arrays():
     """The lecture's tensors are read with tolist; MyMiniMLP's batch of 32 with numpy."""
     from app.engine.presets import get_preset
+    from app.schemas import StepRequest
+    from app.service import compute
 
     lecture = _lecture_result()
     assert type(lecture.pre[0]) is list and type(lecture.grad_weights[0]) is list
     body = get_preset("mini-mlp")
     body = {**body, "x": body["x"] * 32, "y": body["y"] * 32}
-    from app.schemas import StepRequest
-    from app.service import compute
-
     mini = compute(StepRequest.model_validate(body))[0]
     assert len(body["x"]) == 32 and isinstance(mini.pre[0], np.ndarray) and isinstance(mini.grad_weights[0], np.ndarray)

@@ -55,7 +55,7 @@ class Session:
         self.loss_terms = make_loss(shape.loss, "none")
         self.optimizer = None
         self.graphs: dict[int, dict] = {}
-        # how the parameters and their gradients are read out (see read_out); a sample's values, by batch
+        # the largest W and the widest row of values: what read_out decides by, per step (with the batch)
         self.param_numbers = max(units * fan_in for fan_in, (units, *_) in zip(shape.fan_ins(), shape.layers))
         self.width = max(shape.inputs, *(units for units, *_ in shape.layers))
         self._initial: dict[int, list] = {}  # seed → PyTorch's initial (W, b) per layer
@@ -138,7 +138,7 @@ class Session:
             if not nan_out:
                 self.graphs[len(inp.x)] = graph
         grad_pre = [read(s.grad) for s, _ in captured]  # (the optimizer's step leaves them as they are)
-        sample_grads = self._sample_grads(captured, grad_pre, x, inp.sample) if len(inp.x) > 1 else None
+        sample_grads = self._sample_grads(captured, grad_pre, x, inp.sample, read_param) if len(inp.x) > 1 else None
         loss_rest = None
         if inp.shown_terms is not None:  # NaN when the output is: the formula still names the rest
             loss_rest = float("nan") if nan_out else self._loss_rest(output, y, inp.shown_terms)
@@ -174,12 +174,12 @@ class Session:
         result.diverged = not all_finite(result)
         return result
 
-    def _sample_grads(self, captured, grad_pre: list, x: torch.Tensor, n: int) -> list[dict]:
+    def _sample_grads(self, captured, grad_pre: list, x: torch.Tensor, n: int, read) -> list[dict]:
         """The traced sample's share of each batch gradient: ∂L/∂s of sample n (its row of the ∂L/∂s
-        read out) times its inputs (torch.outer; .grad and the detached inputs record no graph)."""
+        read out) times its inputs (torch.outer; .grad and the detached inputs record no graph), each
+        read out by `read`, as its parameter's gradient is."""
         out = []
         a = x.detach()
-        read = read_out(self.param_numbers)
         for (s, z), g, w, b in zip(captured, grad_pre, self.weights, self.biases):
             out.append({"weights": read(torch.outer(s.grad[n], a[n])) if w.requires_grad else None,
                         "biases": g[n] if b.requires_grad else None})

@@ -103,8 +103,8 @@ def all_finite(r: StepResult) -> bool:
         else:
             rows.append(a)
     # A sum of finite numbers is finite unless it overflows; a NaN or ±∞ makes it NaN or ±∞. So a
-    # finite sum clears every number at once (a tenth of the cost of a check per number, which only
-    # a sum that is not finite gets).
+    # finite sum clears every number at once, in C; only a sum that is not finite gets the check of
+    # each number (which tells an overflow from a NaN or ±∞).
     if rows and not math.isfinite(sum(chain.from_iterable(rows))) \
             and not all(map(math.isfinite, chain.from_iterable(rows))):
         return False
